@@ -2,12 +2,11 @@
  * `switchboard <command>`: the one entry point for operators.
  * Each command lives in its own module and is loaded only when used, so `serve` never pays for the sandboxes.
  */
-const commands: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<void> }> }> = {
+const commands: Record<
+  string,
+  { summary: string; load: () => Promise<{ run(argv: string[]): Promise<void> }> }
+> = {
   serve: { summary: 'start the Switchboard server', load: () => import('./commands/serve.ts') },
-  demo: {
-    summary: 'start the server together with a seeded LeadSquared sandbox and a linked demo account',
-    load: () => import('./commands/demo.ts'),
-  },
   sandbox: {
     summary: 'start a vendor sandbox: `switchboard sandbox leadsquared --port 8181 --users 5000 --seed 42`',
     load: () => import('./commands/sandbox.ts'),
@@ -26,7 +25,9 @@ function usage(): string {
 const [name, ...rest] = process.argv.slice(2);
 const command = name ? commands[name] : undefined;
 if (!command) {
-  process.stderr.write(name && name !== '--help' && name !== '-h' ? `unknown command: ${name}\n\n${usage()}` : usage());
+  process.stderr.write(
+    name && name !== '--help' && name !== '-h' ? `unknown command: ${name}\n\n${usage()}` : usage(),
+  );
   process.exit(name && name !== '--help' && name !== '-h' ? 2 : 0);
 }
 try {

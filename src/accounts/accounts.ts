@@ -1,0 +1,205 @@
+/**
+ * The integrated-account lifecycle: create (check the context, guard the host, seal secrets, validate
+ * against the vendor), read, list, patch (top-level context merge, re-validated), delete.
+ */
+import { randomUUID } from 'node:crypto';
+import { SwitchboardError } from '../api/errors.ts';
+import type { Keyring } from '../crypto/keyring.ts';
+import { getIntegration } from '../integrations/registry.ts';
+import type { AccountContext, IntegrationDefinition } from '../integrations/types.ts';
+import type { Db } from '../store/database.ts';
+import {
+  type AccountStatus,
+  deleteAccountRow,
+  findAccountRow,
+  type IntegratedAccount,
+  insertAccountRow,
+  listAccountRows,
+  openContext,
+  rowToAccount,
+  sealContext,
+  updateAccountRow,
+} from '../store/integrated-accounts.ts';
+import type { IntegratedAccountTable } from '../store/schema.ts';
+import { checkUpstreamOrigin } from '../upstream/host-guard.ts';
+import { sendUpstream } from '../upstream/http.ts';
+
+export interface AccountsDeps {
+  db: Db;
+  keyring: Keyring;
+  allowedUpstreamOrigins: readonly string[];
+}
+
+const VALIDATION_TIMEOUT_MS = 10_000;
+
+function secretNames(integration: IntegrationDefinition): Set<string> {
+  return new Set(integration.credentials.filter((f) => f.secret).map((f) => f.name));
+}
+
+/** Required credential fields must be present as non-empty strings; the message names fields, never values. */
+function checkContext(integration: IntegrationDefinition, context: AccountContext): void {
+  const missing = integration.credentials
+    .filter(
+      (f) => f.required && (typeof context[f.name] !== 'string' || (context[f.name] as string).trim() === ''),
+    )
+    .map((f) => f.name);
+  if (missing.length > 0) {
+    throw new SwitchboardError(
+      'MISSING_REQUIRED_FIELDS',
+      `context is missing required ${integration.label} field(s): ${missing.join(', ')}`,
+      {
+        truto_error_insight: {
+          missing_required_body_fields: {
+            description: `${integration.label} needs these context fields`,
+            value: missing.map((m) => `context.${m}`),
+          },
+        },
+      },
+    );
+  }
+}
+
+/** Runs the integration's validation call; returns the status to record and, if it failed, why. */
+export async function validateCredentials(
+  integration: IntegrationDefinition,
+  origin: string,
+  context: AccountContext,
+): Promise<{ status: AccountStatus; lastError: string | null }> {
+  if (!integration.validation) return { status: 'active', lastError: null };
+  try {
+    const response = await sendUpstream({
+      ...integration.validation,
+      origin,
+      basePath: integration.basePath,
+      auth: integration.authorize(context),
+      timeoutMs: VALIDATION_TIMEOUT_MS,
+    });
+    const verdict = integration.detectError(response);
+    if (!verdict) return { status: 'active', lastError: null };
+    const why = verdict.unauthorized
+      ? `${integration.label} refused the credentials (check the keys and the API host/region): ${verdict.message}`
+      : `${integration.label} validation failed: ${verdict.message}`;
+    return { status: 'validation_error', lastError: why };
+  } catch (error) {
+    return {
+      status: 'validation_error',
+      lastError: `could not reach ${origin} to validate the credentials: ${(error as Error).message}`,
+    };
+  }
+}
+
+export class Accounts {
+  readonly #deps: AccountsDeps;
+
+  constructor(deps: AccountsDeps) {
+    this.#deps = deps;
+  }
+
+  async create(
+    environmentId: string,
+    input: { integration: string; tenant_id: string; context: AccountContext },
+  ): Promise<IntegratedAccount> {
+    const integration = getIntegration(input.integration);
+    checkContext(integration, input.context);
+    const origin = checkUpstreamOrigin(integration, input.context, this.#deps.allowedUpstreamOrigins);
+    const { status, lastError } = await validateCredentials(integration, origin, input.context);
+    const now = new Date().toISOString();
+    const row: IntegratedAccountTable = {
+      id: randomUUID(),
+      environment_id: environmentId,
+      tenant_id: input.tenant_id,
+      integration: integration.name,
+      status,
+      ...sealContext(this.#deps.keyring, input.context, secretNames(integration)),
+      last_error: lastError,
+      created_at: now,
+      updated_at: now,
+    };
+    await insertAccountRow(this.#deps.db, row);
+    return rowToAccount(row);
+  }
+
+  async get(environmentId: string, id: string): Promise<IntegratedAccount> {
+    return rowToAccount(await this.#row(environmentId, id));
+  }
+
+  /** The account with its full (decrypted) context, for upstream calls. Never serialize the context. */
+  async openForCall(
+    environmentId: string,
+    id: string,
+  ): Promise<{ account: IntegratedAccount; context: AccountContext }> {
+    const row = await this.#row(environmentId, id);
+    return { account: rowToAccount(row), context: openContext(this.#deps.keyring, row) };
+  }
+
+  async list(query: {
+    environmentId: string;
+    tenantId?: string;
+    integration?: string;
+    limit: number;
+    after?: { createdAt: string; id: string };
+  }): Promise<{ accounts: IntegratedAccount[]; hasMore: boolean }> {
+    const rows = await listAccountRows(this.#deps.db, query);
+    return { accounts: rows.slice(0, query.limit).map(rowToAccount), hasMore: rows.length > query.limit };
+  }
+
+  /** Top-level merge of `context` (Truto semantics); credentials that change are validated again. */
+  async patch(
+    environmentId: string,
+    id: string,
+    input: { context?: AccountContext; tenant_id?: string },
+  ): Promise<IntegratedAccount> {
+    const row = await this.#row(environmentId, id);
+    const integration = getIntegration(row.integration);
+    const changes: Partial<IntegratedAccountTable> = {};
+    if (input.tenant_id !== undefined) changes.tenant_id = input.tenant_id;
+    if (input.context !== undefined) {
+      const merged = { ...openContext(this.#deps.keyring, row), ...input.context };
+      checkContext(integration, merged);
+      const origin = checkUpstreamOrigin(integration, merged, this.#deps.allowedUpstreamOrigins);
+      const credentialNames = new Set(integration.credentials.map((f) => f.name));
+      if (Object.keys(input.context).some((k) => credentialNames.has(k))) {
+        const { status, lastError } = await validateCredentials(integration, origin, merged);
+        changes.status = status;
+        changes.last_error = lastError;
+      }
+      Object.assign(changes, sealContext(this.#deps.keyring, merged, secretNames(integration)));
+    }
+    await updateAccountRow(this.#deps.db, id, changes);
+    return this.get(environmentId, id);
+  }
+
+  async setStatus(id: string, status: AccountStatus, lastError: string | null): Promise<void> {
+    await updateAccountRow(this.#deps.db, id, { status, last_error: lastError });
+  }
+
+  async delete(environmentId: string, id: string): Promise<void> {
+    if (!(await deleteAccountRow(this.#deps.db, environmentId, id))) throw notFound(id);
+  }
+
+  async #row(environmentId: string, id: string): Promise<IntegratedAccountTable> {
+    const row = await findAccountRow(this.#deps.db, environmentId, id);
+    if (!row) throw notFound(id);
+    return row;
+  }
+}
+
+function notFound(id: string): SwitchboardError {
+  return new SwitchboardError('NOT_FOUND', `integrated account ${id} was not found in this environment`);
+}
+
+/** The wire shape (Truto-compatible). Secrets are never part of it: only which secret fields are set. */
+export function accountToJson(account: IntegratedAccount): Record<string, unknown> {
+  return {
+    id: account.id,
+    tenant_id: account.tenantId,
+    environment_id: account.environmentId,
+    integration: account.integration,
+    status: account.status,
+    context: account.context,
+    secret_context_fields: account.secretFields,
+    last_error: account.lastError,
+    created_at: account.createdAt,
+    updated_at: account.updatedAt,
+  };
+}

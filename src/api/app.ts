@@ -1,0 +1,149 @@
+/**
+ * The Fastify application: logging with redaction, `qs` query parsing, request ids, bearer auth, one error
+ * envelope for every failure, metrics, and the route groups (one file each under `routes/`).
+ */
+import type { Writable } from 'node:stream';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import qs from 'qs';
+import type { Services } from '../services.ts';
+import { authenticate } from './auth.ts';
+import { envelope, SwitchboardError } from './errors.ts';
+import { registerMetrics } from './metrics.ts';
+import { registerDocsRoutes } from './routes/docs.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerIntegratedAccountRoutes } from './routes/integrated-accounts.ts';
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    environmentId: string;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without a bearer token (health, metrics, docs, hosted link pages). */
+    public?: boolean;
+  }
+}
+
+/** Paths pino must never print, whatever object they appear in. */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-lsq-secretkey"]',
+  'req.headers["x-lsq-accesskey"]',
+  '*.authorization',
+  '*.secret_key',
+  '*.access_key',
+  '*.secretKey',
+  '*.accessKey',
+  '*.context',
+  '*.token',
+  '*.password',
+];
+
+export interface AppOptions {
+  services: Services;
+  /** Log destination (tests capture it to prove secrets never appear). */
+  logStream?: Writable;
+}
+
+export async function buildApp({ services, logStream }: AppOptions): Promise<App> {
+  const { config } = services;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+      ...(logStream ? { stream: logStream } : {}),
+    },
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: {
+      // Truto clients send `a[]=x` (Python SDK) and `a[0]=x` (TS SDK); qs reads both.
+      querystringParser: (s: string) => qs.parse(s, { depth: 5, arrayLimit: 1000, parameterLimit: 2000 }),
+      ignoreTrailingSlash: true,
+    },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    trustProxy: true,
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.decorateRequest('environmentId', '');
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onRequest', authenticate(services));
+
+  app.setErrorHandler((error: FastifyError | SwitchboardError, request, reply) => {
+    if (error instanceof SwitchboardError) {
+      if (error.statusCode >= 500)
+        request.log.warn({ code: error.code, msg: error.message }, 'upstream failure');
+      if (error.extras.headers) reply.headers(error.extras.headers);
+      return reply.code(error.statusCode).send(error.toJSON());
+    }
+    const { status, code, message } = classify(error);
+    if (status >= 500) {
+      request.log.error({ err: error }, 'unhandled error');
+      return reply.code(500).send(envelope(500, 'INTERNAL', `internal error (request id ${request.id})`));
+    }
+    return reply.code(status).send(envelope(status, code, message));
+  });
+  app.setNotFoundHandler({ preHandler: undefined }, (request, reply) => {
+    reply
+      .code(404)
+      .send(envelope(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Switchboard API',
+        version: '0.1.0',
+        description: 'Unified API for SaaS user directories and CRMs, wire-compatible with Truto.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  registerMetrics(app, services);
+  registerHealthRoutes(app, services);
+  registerDocsRoutes(app);
+  registerIntegratedAccountRoutes(app, services);
+  return app;
+}
+
+function classify(error: FastifyError): {
+  status: number;
+  code: Parameters<typeof envelope>[1];
+  message: string;
+} {
+  if (error.validation) return { status: 400, code: 'INVALID_REQUEST', message: error.message };
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        code: 'BODY_TOO_LARGE',
+        message: 'request body is larger than the server accepts',
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'send JSON (content-type: application/json)',
+      };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, code: 'INVALID_JSON', message: `malformed JSON body: ${error.message}` };
+  }
+  if (error instanceof SyntaxError)
+    return { status: 400, code: 'INVALID_JSON', message: `malformed JSON body: ${error.message}` };
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) return { status, code: 'INVALID_REQUEST', message: error.message };
+  return { status: 500, code: 'INTERNAL', message: 'internal error' };
+}

@@ -1,0 +1,41 @@
+/**
+ * Bearer-token authentication. A token resolves to exactly one environment; everything the request
+ * touches afterwards is scoped to it. Lookups are cached briefly (bounded, 5 s) so the hot path does not
+ * hit the database on every call; a deleted token stops working within that time on every instance.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../services.ts';
+import { findEnvironmentByToken } from '../store/tenancy.ts';
+import { SwitchboardError } from './errors.ts';
+
+const CACHE_TTL_MS = 5_000;
+const CACHE_MAX = 10_000;
+
+export function authenticate(services: Services) {
+  const cache = new Map<string, { environmentId: string; expires: number }>();
+
+  async function resolve(token: string): Promise<string | undefined> {
+    const now = Date.now();
+    const hit = cache.get(token);
+    if (hit && hit.expires > now) return hit.environmentId;
+    const environmentId = await findEnvironmentByToken(services.db, token);
+    if (environmentId) {
+      if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
+      cache.set(token, { environmentId, expires: now + CACHE_TTL_MS });
+    }
+    return environmentId;
+  }
+
+  return async function onRequest(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    // Unknown routes fall through to the 404 handler; public routes need no token.
+    if (!request.routeOptions.url || request.routeOptions.config.public) return;
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) {
+      throw new SwitchboardError('UNAUTHORIZED', 'send an API token as "Authorization: Bearer <token>"');
+    }
+    const environmentId = await resolve(match[1]!);
+    if (!environmentId) throw new SwitchboardError('UNAUTHORIZED', 'the API token is not valid');
+    request.environmentId = environmentId;
+  };
+}

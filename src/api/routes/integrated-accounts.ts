@@ -1,0 +1,110 @@
+/** Truto-compatible integrated-account routes: create, list (cursor), get, patch (context merge), delete. */
+import { Type } from '@fastify/type-provider-typebox';
+import { accountToJson } from '../../accounts/accounts.ts';
+import type { Services } from '../../services.ts';
+import type { App } from '../app.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+
+const Context = Type.Record(Type.String(), Type.Unknown(), { description: 'credentials and configuration' });
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+const tags = ['integrated accounts'];
+
+export function registerIntegratedAccountRoutes(app: App, { accounts, keyring }: Services): void {
+  app.post(
+    '/integrated-account',
+    {
+      schema: {
+        tags,
+        summary: 'Link a customer account (credentials are validated against the vendor)',
+        body: Type.Object(
+          {
+            integration: Type.Optional(Type.String({ minLength: 1 })),
+            environment_integration_id: Type.Optional(Type.String({ minLength: 1 })),
+            tenant_id: Type.String({ minLength: 1, maxLength: 200 }),
+            context: Context,
+          },
+          { additionalProperties: true },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { integration, environment_integration_id, tenant_id, context } = request.body;
+      const account = await accounts.create(request.environmentId, {
+        // Switchboard installs every integration in every environment, so the environment-integration id
+        // Truto clients send is simply the integration's name.
+        integration: integration ?? environment_integration_id ?? '',
+        tenant_id,
+        context,
+      });
+      return reply.code(201).send(accountToJson(account));
+    },
+  );
+
+  app.get(
+    '/integrated-account',
+    {
+      schema: {
+        tags,
+        summary: 'List linked accounts',
+        querystring: Type.Object({
+          tenant_id: Type.Optional(Type.String()),
+          integration: Type.Optional(Type.String()),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+          next_cursor: Type.Optional(Type.String()),
+        }),
+      },
+    },
+    async (request) => {
+      const { tenant_id, integration, limit = 100, next_cursor } = request.query;
+      const after = next_cursor
+        ? decodeCursor<{ createdAt: string; id: string }>(keyring, next_cursor)
+        : undefined;
+      const page = await accounts.list({
+        environmentId: request.environmentId,
+        tenantId: tenant_id,
+        integration,
+        limit,
+        after,
+      });
+      const last = page.accounts.at(-1);
+      return {
+        result: page.accounts.map(accountToJson),
+        next_cursor:
+          page.hasMore && last ? encodeCursor(keyring, { createdAt: last.createdAt, id: last.id }) : null,
+        limit,
+      };
+    },
+  );
+
+  app.get(
+    '/integrated-account/:id',
+    { schema: { tags, summary: 'Get a linked account', params: IdParams } },
+    async (request) => accountToJson(await accounts.get(request.environmentId, request.params.id)),
+  );
+
+  app.patch(
+    '/integrated-account/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Update an account (top-level merge of context; changed credentials are re-validated)',
+        params: IdParams,
+        body: Type.Object({
+          context: Type.Optional(Context),
+          tenant_id: Type.Optional(Type.String({ minLength: 1 })),
+        }),
+      },
+    },
+    async (request) =>
+      accountToJson(await accounts.patch(request.environmentId, request.params.id, request.body)),
+  );
+
+  app.delete(
+    '/integrated-account/:id',
+    { schema: { tags, summary: 'Unlink an account', params: IdParams } },
+    async (request) => {
+      await accounts.delete(request.environmentId, request.params.id);
+      return { id: request.params.id };
+    },
+  );
+}

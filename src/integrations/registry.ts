@@ -1,0 +1,25 @@
+/** Every integration Switchboard knows, by name. */
+import { SwitchboardError } from '../api/errors.ts';
+import { leadsquared } from './leadsquared/definition.ts';
+import type { IntegrationDefinition } from './types.ts';
+
+const integrations = new Map<string, IntegrationDefinition>([[leadsquared.name, leadsquared]]);
+
+export function listIntegrations(): IntegrationDefinition[] {
+  return [...integrations.values()];
+}
+
+export function findIntegration(name: string): IntegrationDefinition | undefined {
+  return integrations.get(name);
+}
+
+export function getIntegration(name: string): IntegrationDefinition {
+  const found = integrations.get(name);
+  if (!found) {
+    throw new SwitchboardError(
+      'INVALID_REQUEST',
+      `unknown integration "${name}"; available: ${[...integrations.keys()].join(', ')}`,
+    );
+  }
+  return found;
+}

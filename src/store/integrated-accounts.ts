@@ -1,0 +1,140 @@
+/**
+ * Integrated accounts: one customer's connection. Secret context fields are sealed with the keyring
+ * before they reach the database and opened only when an upstream call needs them.
+ */
+import type { Keyring, SealedValue } from '../crypto/keyring.ts';
+import type { AccountContext } from '../integrations/types.ts';
+import type { Db } from './database.ts';
+import type { IntegratedAccountTable } from './schema.ts';
+
+export const ACCOUNT_STATUSES = [
+  'connecting',
+  'active',
+  'needs_reauth',
+  'validation_error',
+  'post_install_error',
+] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+export interface IntegratedAccount {
+  id: string;
+  environmentId: string;
+  tenantId: string;
+  integration: string;
+  status: AccountStatus;
+  /** Non-secret context only. */
+  context: AccountContext;
+  /** Names of the secret fields that are set (values never leave the store unopened). */
+  secretFields: string[];
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function rowToAccount(row: IntegratedAccountTable): IntegratedAccount {
+  return {
+    id: row.id,
+    environmentId: row.environment_id,
+    tenantId: row.tenant_id,
+    integration: row.integration,
+    status: row.status as AccountStatus,
+    context: JSON.parse(row.context),
+    secretFields: Object.keys(JSON.parse(row.secret_context)),
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Splits a full context into its stored halves. */
+export function sealContext(
+  keyring: Keyring,
+  context: AccountContext,
+  secretNames: ReadonlySet<string>,
+): { context: string; secret_context: string } {
+  const plain: AccountContext = {};
+  const sealed: Record<string, SealedValue> = {};
+  for (const [key, value] of Object.entries(context)) {
+    if (secretNames.has(key)) sealed[key] = keyring.seal(JSON.stringify(value));
+    else plain[key] = value;
+  }
+  return { context: JSON.stringify(plain), secret_context: JSON.stringify(sealed) };
+}
+
+/** The full context (secrets included) of a stored row: for upstream calls only. */
+export function openContext(
+  keyring: Keyring,
+  row: Pick<IntegratedAccountTable, 'context' | 'secret_context'>,
+): AccountContext {
+  const context: AccountContext = JSON.parse(row.context);
+  const sealed: Record<string, SealedValue> = JSON.parse(row.secret_context);
+  for (const [key, value] of Object.entries(sealed)) context[key] = JSON.parse(keyring.open(value));
+  return context;
+}
+
+export async function findAccountRow(
+  db: Db,
+  environmentId: string,
+  id: string,
+): Promise<IntegratedAccountTable | undefined> {
+  return db
+    .selectFrom('integrated_accounts')
+    .selectAll()
+    .where('id', '=', id)
+    .where('environment_id', '=', environmentId)
+    .executeTakeFirst();
+}
+
+export async function insertAccountRow(db: Db, row: IntegratedAccountTable): Promise<void> {
+  await db.insertInto('integrated_accounts').values(row).execute();
+}
+
+export async function updateAccountRow(
+  db: Db,
+  id: string,
+  changes: Partial<Omit<IntegratedAccountTable, 'id' | 'environment_id' | 'created_at'>>,
+): Promise<void> {
+  await db
+    .updateTable('integrated_accounts')
+    .set({ ...changes, updated_at: new Date().toISOString() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteAccountRow(db: Db, environmentId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('integrated_accounts')
+    .where('id', '=', id)
+    .where('environment_id', '=', environmentId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export interface AccountListQuery {
+  environmentId: string;
+  tenantId?: string;
+  integration?: string;
+  limit: number;
+  after?: { createdAt: string; id: string };
+}
+
+/** Keyset page ordered by (created_at, id); returns one extra row to tell whether a next page exists. */
+export async function listAccountRows(db: Db, query: AccountListQuery): Promise<IntegratedAccountTable[]> {
+  let q = db.selectFrom('integrated_accounts').selectAll().where('environment_id', '=', query.environmentId);
+  if (query.tenantId !== undefined) q = q.where('tenant_id', '=', query.tenantId);
+  if (query.integration !== undefined) q = q.where('integration', '=', query.integration);
+  if (query.after) {
+    const { createdAt, id } = query.after;
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '>', createdAt),
+        eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
+      ]),
+    );
+  }
+  return q
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(query.limit + 1)
+    .execute();
+}
