@@ -24,10 +24,24 @@ import type { IntegratedAccountTable } from '../store/schema.ts';
 import { checkUpstreamOrigin } from '../upstream/host-guard.ts';
 import { sendUpstream } from '../upstream/http.ts';
 
+/** Account lifecycle events (`integrated_account:*`), delivered to webhook subscribers. */
+export type AccountEvent =
+  | 'created'
+  | 'active'
+  | 'validation_error'
+  | 'authentication_error'
+  | 'reactivated'
+  | 'deleted';
+
+export interface AccountEventSink {
+  accountEvent(environmentId: string, event: AccountEvent, account: Record<string, unknown>): Promise<void>;
+}
+
 export interface AccountsDeps {
   db: Db;
   keyring: Keyring;
   allowedUpstreamOrigins: readonly string[];
+  events?: AccountEventSink;
 }
 
 const VALIDATION_TIMEOUT_MS = 10_000;
@@ -116,7 +130,10 @@ export class Accounts {
       updated_at: now,
     };
     await insertAccountRow(this.#deps.db, row);
-    return rowToAccount(row);
+    const account = rowToAccount(row);
+    await this.#emit(account, 'created');
+    await this.#emit(account, status === 'active' ? 'active' : 'validation_error');
+    return account;
   }
 
   async get(environmentId: string, id: string): Promise<IntegratedAccount> {
@@ -166,15 +183,32 @@ export class Accounts {
       Object.assign(changes, sealContext(this.#deps.keyring, merged, secretNames(integration)));
     }
     await updateAccountRow(this.#deps.db, id, changes);
-    return this.get(environmentId, id);
+    const account = await this.get(environmentId, id);
+    if (changes.status === 'active')
+      await this.#emit(account, row.status === 'active' ? 'active' : 'reactivated');
+    if (changes.status === 'validation_error') await this.#emit(account, 'validation_error');
+    return account;
   }
 
-  async setStatus(id: string, status: AccountStatus, lastError: string | null): Promise<void> {
-    await updateAccountRow(this.#deps.db, id, { status, last_error: lastError });
+  /** The vendor refused the credentials on a live call: the customer must reconnect. */
+  async markNeedsReauth(environmentId: string, id: string, message: string): Promise<void> {
+    await updateAccountRow(this.#deps.db, id, { status: 'needs_reauth', last_error: message });
+    await this.#emit(await this.get(environmentId, id), 'authentication_error');
+  }
+
+  /** A live call succeeded on an account that needed reauthentication: it works again. */
+  async markReactivated(environmentId: string, id: string): Promise<void> {
+    await updateAccountRow(this.#deps.db, id, { status: 'active', last_error: null });
+    await this.#emit(await this.get(environmentId, id), 'reactivated');
   }
 
   async delete(environmentId: string, id: string): Promise<void> {
     if (!(await deleteAccountRow(this.#deps.db, environmentId, id))) throw notFound(id);
+    await this.#deps.events?.accountEvent(environmentId, 'deleted', { id });
+  }
+
+  async #emit(account: IntegratedAccount, event: AccountEvent): Promise<void> {
+    await this.#deps.events?.accountEvent(account.environmentId, event, accountToJson(account));
   }
 
   async #row(environmentId: string, id: string): Promise<IntegratedAccountTable> {
