@@ -1,0 +1,514 @@
+/**
+ * The connect flow behind the hosted page: what the page shows for a link token (`session`) and what
+ * happens when the customer submits their credentials (`link`):
+ *
+ * 1. the token is checked (every step), the integration and the entered fields are checked;
+ * 2. the credentials are proven against the vendor before anything is written: for an integration that
+ *    can discover its host (LeadSquared), the chosen host — or, with "Auto-detect", the vendor's default
+ *    host and any operator-allowed origin — is asked where the account lives, so that a wrong region is
+ *    told apart from wrong keys and the right region can be suggested; otherwise the integration's
+ *    validation call is made;
+ * 3. only then is the token claimed (atomically, single use) and the account created — or, for a
+ *    reconnect, its context replaced — through `Accounts`, which validates again and emits the events.
+ *
+ * Wrong credentials leave nothing behind but a failed-attempt count on the token.
+ */
+import type { Accounts } from '../accounts/accounts.ts';
+import { SwitchboardError } from '../api/errors.ts';
+import type { Keyring } from '../crypto/keyring.ts';
+import { findIntegration, listIntegrations } from '../integrations/registry.ts';
+import type { AccountContext, CredentialField, IntegrationDefinition } from '../integrations/types.ts';
+import type { Db } from '../store/database.ts';
+import { sealContext, updateAccountRow } from '../store/integrated-accounts.ts';
+import { checkUpstreamOrigin } from '../upstream/host-guard.ts';
+import { type LinkToken, type LinkTokens, linkTokenError } from './link-tokens.ts';
+import { probeCredentials } from './probe.ts';
+
+/** The value of a host select that asks the vendor where the account lives. */
+export const AUTO_DETECT = 'auto';
+const MAX_FIELD_LENGTH = 2_000;
+
+export interface ConnectFlowDeps {
+  db: Db;
+  keyring: Keyring;
+  accounts: Accounts;
+  linkTokens: LinkTokens;
+  allowedUpstreamOrigins: readonly string[];
+}
+
+export interface FieldView {
+  name: string;
+  label: string;
+  type: CredentialField['type'];
+  required: boolean;
+  secret: boolean;
+  help?: string;
+  placeholder?: string;
+  options?: Array<{ label: string; value: string }>;
+}
+
+export interface IntegrationView {
+  name: string;
+  label: string;
+  fields: FieldView[];
+}
+
+export interface SessionView {
+  integration: string | null;
+  integrations: IntegrationView[];
+  reconnect: boolean;
+  /** Where the page posts the result to its opener; null: the SDK's declared origin, if any. */
+  opener_origin: string | null;
+  /** Host the customer returns to after linking (shown on the page), if a redirect_uri was given. */
+  redirect_host: string | null;
+  expires_at: string;
+}
+
+export interface LinkResult {
+  integrated_account_id: string;
+  integration: string;
+  reconnected: boolean;
+  /** The redirect_uri with `integrated_account_id` and `integration` added, if one was given. */
+  redirect_url: string | null;
+  /** The vendor's name for the linked account (LeadSquared: the organisation), when it says. */
+  account_name: string | null;
+  /** The API host the credentials were linked on (non-secret), for the confirmation. */
+  api_host: string | null;
+}
+
+type ErrorType = 'validation_error' | 'connection_error';
+
+function failure(
+  code: 'UNPROCESSABLE' | 'UPSTREAM_UNAVAILABLE' | 'REMOTE_ERROR',
+  errorType: ErrorType,
+  reason: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): SwitchboardError {
+  return new SwitchboardError(code, message, { details: { error_type: errorType, reason, ...extra } });
+}
+
+/** The select field that holds the upstream host, for integrations that can discover it. */
+function hostField(integration: IntegrationDefinition): CredentialField | undefined {
+  return integration.discoverOrigin ? integration.credentials.find((f) => f.type === 'select') : undefined;
+}
+
+export function withAccountId(redirectUri: string, accountId: string, integration: string): string {
+  const url = new URL(redirectUri);
+  url.searchParams.set('integrated_account_id', accountId);
+  url.searchParams.set('integration', integration);
+  return url.href;
+}
+
+export class ConnectFlow {
+  readonly #deps: ConnectFlowDeps;
+
+  constructor(deps: ConnectFlowDeps) {
+    this.#deps = deps;
+  }
+
+  async session(token: string): Promise<SessionView> {
+    const record = await this.#deps.linkTokens.resolve(token);
+    if (record.integratedAccountId) await this.#reconnectTarget(record, false);
+    const names = record.integration ? [record.integration] : listIntegrations().map((i) => i.name);
+    const integrations = names
+      .map((name) => findIntegration(name))
+      .filter((i): i is IntegrationDefinition => i !== undefined)
+      .map((i) => this.#view(i, record));
+    return {
+      integration: record.integration,
+      integrations,
+      reconnect: record.integratedAccountId !== null,
+      opener_origin: record.openerOrigin,
+      redirect_host: record.redirectUri ? new URL(record.redirectUri).host : null,
+      expires_at: record.expiresAt,
+    };
+  }
+
+  async link(token: string, input: { integration?: string; context: AccountContext }): Promise<LinkResult> {
+    const record = await this.#deps.linkTokens.resolve(token);
+    const integration = this.#integrationFor(record, input.integration);
+    const previous = record.integratedAccountId ? await this.#reconnectTarget(record) : undefined;
+    const entered = this.#enteredFields(integration, record, input.context);
+    let context: AccountContext = { ...entered, ...record.context };
+
+    let proven: { accountName?: string } | undefined;
+    try {
+      const outcome = await this.#prove(integration, context);
+      context = outcome.context;
+      proven = outcome;
+    } catch (error) {
+      const details = (error as SwitchboardError).extras?.details as { error_type?: string } | undefined;
+      if (details?.error_type === 'validation_error') await this.#deps.linkTokens.recordFailure(record.id);
+      throw error;
+    }
+
+    if (!(await this.#deps.linkTokens.claim(record))) throw linkTokenError('used');
+    try {
+      const accountId = previous
+        ? await this.#relink(record, integration, previous.context, context)
+        : await this.#create(record, integration, context);
+      await this.#deps.linkTokens.recordLinked(record.id, accountId);
+      const field = hostField(integration);
+      return {
+        integrated_account_id: accountId,
+        integration: integration.name,
+        reconnected: previous !== undefined,
+        redirect_url: record.redirectUri
+          ? withAccountId(record.redirectUri, accountId, integration.name)
+          : null,
+        account_name: proven.accountName ?? null,
+        api_host: field ? String(context[field.name] ?? '') || null : null,
+      };
+    } catch (error) {
+      await this.#deps.linkTokens.release(record.id);
+      throw error;
+    }
+  }
+
+  #view(integration: IntegrationDefinition, record: LinkToken): IntegrationView {
+    const host = hostField(integration);
+    const fields = integration.credentials
+      // A field the link token's context already sets (e.g. the API host) is not asked again.
+      .filter((f) => record.context[f.name] === undefined)
+      .map((f): FieldView => {
+        const view: FieldView = {
+          name: f.name,
+          label: f.label,
+          type: f.type,
+          required: f.required,
+          secret: f.secret,
+          ...(f.help ? { help: f.help } : {}),
+          ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+        };
+        if (f.options) {
+          view.options =
+            f === host
+              ? [
+                  { label: 'Auto-detect (recommended)', value: AUTO_DETECT },
+                  ...f.options.map((o) => ({ label: `${o.label} — ${o.value}`, value: o.value })),
+                  ...this.#deps.allowedUpstreamOrigins.map((o) => ({
+                    label: `${o} (operator-allowed)`,
+                    value: o,
+                  })),
+                ]
+              : f.options;
+        }
+        return view;
+      });
+    return { name: integration.name, label: integration.label, fields };
+  }
+
+  #integrationFor(record: LinkToken, chosen: string | undefined): IntegrationDefinition {
+    const name = record.integration ?? chosen;
+    if (!name) throw new SwitchboardError('INVALID_REQUEST', 'choose an integration to connect');
+    if (record.integration && chosen && chosen !== record.integration) {
+      throw new SwitchboardError('INVALID_REQUEST', `this link connects ${record.integration} only`);
+    }
+    const integration = findIntegration(name);
+    if (!integration) throw new SwitchboardError('INVALID_REQUEST', `unknown integration "${name}"`);
+    return integration;
+  }
+
+  /** Only the integration's declared fields are taken; values are trimmed; required ones must be set. */
+  #enteredFields(integration: IntegrationDefinition, record: LinkToken, raw: AccountContext): AccountContext {
+    const values: AccountContext = {};
+    const missing: string[] = [];
+    for (const field of integration.credentials) {
+      if (record.context[field.name] !== undefined) continue;
+      const value = raw[field.name];
+      if (value !== undefined && typeof value !== 'string') {
+        throw new SwitchboardError('INVALID_REQUEST', `${field.label} must be text`);
+      }
+      const trimmed = (value ?? '').trim();
+      if (trimmed.length > MAX_FIELD_LENGTH) {
+        throw new SwitchboardError('INVALID_REQUEST', `${field.label} is too long`);
+      }
+      if (trimmed === '') {
+        if (field.required) missing.push(field.name);
+        continue;
+      }
+      if (field.options && !this.#allowedOption(integration, field, trimmed)) {
+        throw new SwitchboardError('INVALID_REQUEST', `choose one of the listed options for ${field.label}`, {
+          details: { fields: [field.name] },
+        });
+      }
+      values[field.name] = trimmed;
+    }
+    if (missing.length > 0) {
+      const labels = missing.map((m) => integration.credentials.find((f) => f.name === m)!.label);
+      throw new SwitchboardError('MISSING_REQUIRED_FIELDS', `Please fill in: ${labels.join(', ')}.`, {
+        details: { fields: missing },
+      });
+    }
+    return values;
+  }
+
+  #allowedOption(integration: IntegrationDefinition, field: CredentialField, value: string): boolean {
+    if (field.options?.some((o) => o.value === value)) return true;
+    if (field !== hostField(integration)) return false;
+    return value === AUTO_DETECT || this.#deps.allowedUpstreamOrigins.includes(value);
+  }
+
+  /** Proves the credentials work where they will be used; returns the context to store. */
+  async #prove(
+    integration: IntegrationDefinition,
+    context: AccountContext,
+  ): Promise<{ context: AccountContext; accountName?: string }> {
+    const field = hostField(integration);
+    if (!field || !integration.discoverOrigin) {
+      const origin = checkUpstreamOrigin(integration, context, this.#deps.allowedUpstreamOrigins);
+      await this.#validate(integration, origin, context);
+      return { context };
+    }
+    const discover = integration.discoverOrigin.bind(integration);
+    const allowed = this.#deps.allowedUpstreamOrigins;
+    const choice = String(context[field.name] ?? '');
+
+    if (choice === AUTO_DETECT) {
+      const found = await firstFound([
+        discover(context),
+        ...(allowed.length > 0 ? [discover(context, { probeOrigins: allowed })] : []),
+      ]);
+      if (found.kind === 'unauthorized') throw wrongKeys(integration);
+      if (found.kind === 'unreachable') {
+        throw failure(
+          'UPSTREAM_UNAVAILABLE',
+          'connection_error',
+          'unreachable',
+          `We could not reach ${integration.label} to find your region. ` +
+            'Choose your region from the list, or try again in a moment.',
+          { cause: found.message },
+        );
+      }
+      const host = this.#usableHost(integration, context, field, found);
+      if (!host) {
+        throw failure(
+          'UNPROCESSABLE',
+          'validation_error',
+          'unknown_region',
+          `${integration.label} placed these keys on ${found.apiHost}, which this server is not set up to call. ` +
+            'Choose your region from the list.',
+        );
+      }
+      return { context: { ...context, [field.name]: host }, accountName: found.accountName };
+    }
+
+    const origin = checkUpstreamOrigin(integration, context, allowed);
+    const found = await discover(context, { probeOrigins: [origin] });
+    if (found.kind === 'found') {
+      const host = this.#usableHost(integration, context, field, found);
+      if (host !== undefined && sameOrigin(integration, context, field, host, origin)) {
+        return { context, accountName: found.accountName };
+      }
+      throw wrongRegion(integration, field, choice, found.apiHost, host);
+    }
+    if (found.kind === 'unreachable') {
+      throw failure(
+        'UPSTREAM_UNAVAILABLE',
+        'connection_error',
+        'unreachable',
+        `We could not reach ${integration.label} at ${hostLabel(field, choice)}. ` +
+          'Check the region, or try again in a moment.',
+        { cause: found.message },
+      );
+    }
+    // The chosen host refused the keys. LeadSquared refuses keys on another region's host, so ask the
+    // vendor's default host whether they belong elsewhere before calling them wrong (vendor hosts only:
+    // an operator-allowed origin is a sandbox or proxy, and real hosts know nothing of its keys).
+    if (!allowed.includes(origin)) {
+      const elsewhere = await discover(context);
+      if (elsewhere.kind === 'found') {
+        const host = this.#usableHost(integration, context, field, elsewhere);
+        if (host === undefined || !sameOrigin(integration, context, field, host, origin)) {
+          throw wrongRegion(integration, field, choice, elsewhere.apiHost, host);
+        }
+      }
+    }
+    throw wrongKeys(integration);
+  }
+
+  /**
+   * The host value to store for a discovery result, if Switchboard may call it. A bare host is read as
+   * HTTPS (how vendors name their hosts), then with the probed origin's scheme (a local sandbox names
+   * itself `127.0.0.1:8181` and speaks plain HTTP).
+   */
+  #usableHost(
+    integration: IntegrationDefinition,
+    context: AccountContext,
+    field: CredentialField,
+    found: { apiHost: string; probedOrigin: string },
+  ): string | undefined {
+    const candidates = [found.apiHost];
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(found.apiHost)) {
+      candidates.push(`${new URL(found.probedOrigin).protocol}//${found.apiHost}`);
+    }
+    for (const candidate of candidates) {
+      try {
+        const origin = checkUpstreamOrigin(
+          integration,
+          { ...context, [field.name]: candidate },
+          this.#deps.allowedUpstreamOrigins,
+        );
+        // Store a vendor host the way the vendor shows it; anything else as its origin.
+        return candidate === found.apiHost ? candidate : origin;
+      } catch {}
+    }
+    return undefined;
+  }
+
+  async #validate(
+    integration: IntegrationDefinition,
+    origin: string,
+    context: AccountContext,
+  ): Promise<void> {
+    const outcome = await probeCredentials(integration, origin, context);
+    if (outcome.kind === 'ok') return;
+    if (outcome.kind === 'unauthorized') throw wrongKeys(integration);
+    throw failure(
+      outcome.kind === 'unreachable' ? 'UPSTREAM_UNAVAILABLE' : 'REMOTE_ERROR',
+      'connection_error',
+      outcome.kind,
+      `We could not check your keys with ${integration.label}. Try again in a moment.`,
+      { cause: outcome.message },
+    );
+  }
+
+  async #create(record: LinkToken, integration: IntegrationDefinition, context: AccountContext) {
+    const account = await this.#deps.accounts.create(record.environmentId, {
+      integration: integration.name,
+      tenant_id: record.tenantId,
+      context,
+    });
+    if (account.status !== 'active') {
+      // The vendor changed its mind between the check and the save: keep nothing.
+      await this.#deps.accounts.delete(record.environmentId, account.id);
+      throw failure(
+        'UNPROCESSABLE',
+        'validation_error',
+        'rejected',
+        account.lastError ?? `${integration.label} refused the credentials`,
+      );
+    }
+    return account.id;
+  }
+
+  /**
+   * Reconnect: the context is replaced by the new credentials (Truto's default; with
+   * `persist_previous_context` the old keys stay under the new ones), then `Accounts.patch` validates
+   * and moves the status back to active, emitting the lifecycle events.
+   */
+  async #relink(
+    record: LinkToken,
+    integration: IntegrationDefinition,
+    previous: AccountContext,
+    context: AccountContext,
+  ): Promise<string> {
+    const id = record.integratedAccountId!;
+    const next = record.persistPreviousContext ? { ...previous, ...context } : context;
+    const secrets = new Set(integration.credentials.filter((f) => f.secret).map((f) => f.name));
+    await updateAccountRow(this.#deps.db, id, sealContext(this.#deps.keyring, next, secrets));
+    const account = await this.#deps.accounts.patch(record.environmentId, id, { context: next });
+    if (account.status !== 'active') {
+      throw failure(
+        'UNPROCESSABLE',
+        'validation_error',
+        'rejected',
+        account.lastError ?? `${integration.label} refused the credentials`,
+      );
+    }
+    return id;
+  }
+
+  /** The account a reconnect token replaces the credentials of (its context only when `open`). */
+  async #reconnectTarget(record: LinkToken, open = true): Promise<{ context: AccountContext }> {
+    const { environmentId, integratedAccountId } = record;
+    try {
+      if (!open) {
+        await this.#deps.accounts.get(environmentId, integratedAccountId!);
+        return { context: {} };
+      }
+      return {
+        context: (await this.#deps.accounts.openForCall(environmentId, integratedAccountId!)).context,
+      };
+    } catch (error) {
+      if (error instanceof SwitchboardError && error.code === 'NOT_FOUND')
+        throw linkTokenError('account_gone');
+      throw error;
+    }
+  }
+}
+
+type Discovery = Awaited<ReturnType<NonNullable<IntegrationDefinition['discoverOrigin']>>>;
+
+/** The first discovery that finds the account; otherwise refused keys beat unreachable hosts. */
+async function firstFound(attempts: Promise<Discovery>[]): Promise<Discovery> {
+  return new Promise((resolve) => {
+    const done: Discovery[] = [];
+    for (const attempt of attempts) {
+      attempt.then((outcome) => {
+        if (outcome.kind === 'found') resolve(outcome);
+        done.push(outcome);
+        if (done.length === attempts.length) {
+          resolve(done.find((o) => o.kind === 'unauthorized') ?? done[0]!);
+        }
+      });
+    }
+  });
+}
+
+function sameOrigin(
+  integration: IntegrationDefinition,
+  context: AccountContext,
+  field: CredentialField,
+  host: string,
+  origin: string,
+): boolean {
+  try {
+    return new URL(integration.upstreamOrigin({ ...context, [field.name]: host })).origin === origin;
+  } catch {
+    return false;
+  }
+}
+
+function hostLabel(field: CredentialField, host: string): string {
+  const option = field.options?.find((o) => o.value === host);
+  return option ? `${option.label} — ${host}` : host;
+}
+
+function wrongKeys(integration: IntegrationDefinition): SwitchboardError {
+  return failure(
+    'UNPROCESSABLE',
+    'validation_error',
+    'invalid_credentials',
+    `${integration.label} did not accept these keys. Check them and try again.`,
+  );
+}
+
+function wrongRegion(
+  integration: IntegrationDefinition,
+  field: CredentialField,
+  chosen: string,
+  reported: string,
+  usable: string | undefined,
+): SwitchboardError {
+  const where = hostLabel(field, usable ?? reported);
+  if (usable === undefined) {
+    return failure(
+      'UNPROCESSABLE',
+      'validation_error',
+      'wrong_region',
+      `Your ${integration.label} account is on ${reported}, which this server is not set up to call. ` +
+        `You chose ${hostLabel(field, chosen)}.`,
+      { field: field.name },
+    );
+  }
+  const known = field.options?.find((o) => o.value === usable);
+  return failure(
+    'UNPROCESSABLE',
+    'validation_error',
+    'wrong_region',
+    `Your ${integration.label} account is on ${where}. You chose ${hostLabel(field, chosen)}.`,
+    { suggested_value: usable, suggested_label: known ? known.label : usable, field: field.name },
+  );
+}
