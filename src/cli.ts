@@ -7,6 +7,10 @@ const commands: Record<
   { summary: string; load: () => Promise<{ run(argv: string[]): Promise<void> }> }
 > = {
   serve: { summary: 'start the Switchboard server', load: () => import('./commands/serve.ts') },
+  demo: {
+    summary: 'start the server with a seeded LeadSquared sandbox and a linked demo account',
+    load: () => import('./commands/demo.ts'),
+  },
   sandbox: {
     summary: 'start a vendor sandbox: `switchboard sandbox leadsquared --port 8181 --users 5000 --seed 42`',
     load: () => import('./commands/sandbox.ts'),

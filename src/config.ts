@@ -24,6 +24,35 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: string;
   bodyLimitBytes: number;
+  /** Webhook target origins allowed despite the guard (http, loopback, private addresses), e.g. a local receiver. */
+  allowedWebhookTargets: string[];
+  /** Delays between webhook delivery attempts (ms); one more attempt than entries, then the delivery fails. */
+  webhookRetryScheduleMs: number[];
+  /** Time allowed for one webhook delivery attempt (connect, headers and body). */
+  webhookTimeoutMs: number;
+  /** How often idle job workers look for due jobs (and due schedules). */
+  jobsPollMs: number;
+  /** PostgreSQL (pg-boss) only: how often expired job leases are detected and old jobs archived. */
+  jobsMaintenanceSeconds: number;
+  /** Outbound calls to vendors: pacing, retries, timeouts, circuit breaking (see docs/scaling.md). */
+  upstream: UpstreamSettings;
+}
+
+export interface UpstreamSettings {
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Longest a call waits for a slot in the account's budget before the client gets a 429. */
+  maxWaitMs: number;
+  /** Calls that may wait per account and instance. */
+  maxQueue: number;
+  /** Attempts of a safe call in all (1 = no retries). */
+  maxAttempts: number;
+  /** No retry starts after this much time since the call began. */
+  deadlineMs: number;
+  /** Consecutive failed attempts that open an origin's circuit. */
+  breakerThreshold: number;
+  /** How long an open circuit fails fast before a trial call. */
+  breakerCooldownMs: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +110,22 @@ function origins(env: Env, name: string): string[] {
     });
 }
 
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A comma-separated list of durations such as `10s,1m,5m,30m,2h`. */
+function durations(env: Env, name: string, fallback: string): number[] {
+  const raw = env[name] || fallback;
+  const values = raw.split(',').map((entry) => {
+    const match = /^\s*(\d+)\s*(ms|s|m|h)\s*$/.exec(entry);
+    if (!match)
+      throw new ConfigError(name, `"${entry.trim()}" is not a duration such as 500ms, 10s, 5m or 2h`);
+    return Number(match[1]) * DURATION_UNITS_MS[match[2]!]!;
+  });
+  if (values.length > 30) throw new ConfigError(name, 'use at most 30 retry delays');
+  if (values.some((v) => v > 48 * 3_600_000)) throw new ConfigError(name, 'a delay may be at most 48h');
+  return values;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -116,5 +161,19 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: url(env, 'SWITCHBOARD_PUBLIC_URL', ['http:', 'https:']),
     logLevel,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    allowedWebhookTargets: origins(env, 'SWITCHBOARD_ALLOW_WEBHOOK_TARGETS'),
+    webhookRetryScheduleMs: durations(env, 'SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE', '10s,1m,5m,30m,2h,6h,8h,8h'),
+    webhookTimeoutMs: integer(env, 'SWITCHBOARD_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    jobsPollMs: integer(env, 'SWITCHBOARD_JOBS_POLL_MS', 1000, 50, 60_000),
+    jobsMaintenanceSeconds: integer(env, 'SWITCHBOARD_JOBS_MAINTENANCE_SECONDS', 30, 1, 3600),
+    upstream: {
+      timeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 30_000, 100, 600_000),
+      maxWaitMs: integer(env, 'UPSTREAM_MAX_WAIT_MS', 30_000, 100, 600_000),
+      maxQueue: integer(env, 'UPSTREAM_MAX_QUEUE', 1_000, 1, 100_000),
+      maxAttempts: integer(env, 'UPSTREAM_MAX_ATTEMPTS', 4, 1, 10),
+      deadlineMs: integer(env, 'UPSTREAM_DEADLINE_MS', 60_000, 100, 3_600_000),
+      breakerThreshold: integer(env, 'UPSTREAM_BREAKER_THRESHOLD', 10, 1, 10_000),
+      breakerCooldownMs: integer(env, 'UPSTREAM_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000),
+    },
   };
 }

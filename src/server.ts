@@ -6,8 +6,10 @@ import type { Writable } from 'node:stream';
 import { Accounts } from './accounts/accounts.ts';
 import { type App, buildApp } from './api/app.ts';
 import { createMetricsRegistry } from './api/metrics.ts';
+import { AsyncRequests } from './async-requests/async-requests.ts';
 import type { Config } from './config.ts';
 import { loadKeyring } from './crypto/keyring.ts';
+import { createEventServices, type EventServices } from './events/setup.ts';
 import type { Services } from './services.ts';
 import { openDatabase } from './store/database.ts';
 import {
@@ -16,6 +18,9 @@ import {
   DEFAULT_ENVIRONMENT_ID,
   ensureDefaultEnvironment,
 } from './store/tenancy.ts';
+import type { UpstreamClient } from './upstream/client.ts';
+import { LookupCache } from './upstream/lookup-cache.ts';
+import { createUpstreamClient } from './upstream/setup.ts';
 
 export interface RunningServer {
   app: App;
@@ -33,17 +38,44 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { keyring } = loadKeyring(config.encryptionKeys, config.dataDir);
   const { db, kind, location } = await openDatabase(config);
+  let eventServices: EventServices | undefined;
+  let upstream: UpstreamClient | undefined;
   try {
     const firstToken = await provisionTokens(db, config.apiToken);
+    const metrics = createMetricsRegistry();
+    eventServices = createEventServices({ config, db, dbKind: kind, keyring, metrics });
+    const { jobs, events, webhooks } = eventServices;
+    const accounts = new Accounts({
+      db,
+      keyring,
+      allowedUpstreamOrigins: config.allowedUpstreamOrigins,
+      events,
+    });
+    upstream = await createUpstreamClient(config, metrics, {
+      onUnauthorized: (target, message) =>
+        accounts.markNeedsReauth(
+          target.environmentId,
+          target.accountId,
+          `${target.integration.label}: ${message}`,
+        ),
+      onReactivated: (target) => accounts.markReactivated(target.environmentId, target.accountId),
+    });
     const services: Services = {
       config,
       db,
       dbKind: kind,
       keyring,
-      accounts: new Accounts({ db, keyring, allowedUpstreamOrigins: config.allowedUpstreamOrigins }),
-      metrics: createMetricsRegistry(),
+      accounts,
+      metrics,
+      upstream,
+      lookups: new LookupCache(),
+      asyncRequests: new AsyncRequests(db),
+      jobs,
+      events,
+      webhooks,
     };
     const app = await buildApp({ services, logStream: options.logStream });
+    await eventServices.start(app.log.child({ component: 'jobs' }));
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
     return {
@@ -54,10 +86,14 @@ export async function startServer(
       databaseLocation: location,
       async close() {
         await app.close();
+        await jobs.stop();
+        await upstream?.close();
         await db.destroy();
       },
     };
   } catch (error) {
+    await eventServices?.stop().catch(() => {});
+    await upstream?.close().catch(() => {});
     await db.destroy();
     throw error;
   }

@@ -2,9 +2,15 @@
 
 import type { Registry } from 'prom-client';
 import type { Accounts } from './accounts/accounts.ts';
+import type { AsyncRequests } from './async-requests/async-requests.ts';
 import type { Config } from './config.ts';
 import type { Keyring } from './crypto/keyring.ts';
+import type { EventBus } from './events/events.ts';
+import type { Webhooks } from './events/webhooks.ts';
+import type { JobRunner } from './jobs/runner.ts';
 import type { Db } from './store/database.ts';
+import type { UpstreamClient } from './upstream/client.ts';
+import type { LookupCache } from './upstream/lookup-cache.ts';
 
 export interface Services {
   config: Config;
@@ -13,4 +19,12 @@ export interface Services {
   keyring: Keyring;
   accounts: Accounts;
   metrics: Registry;
+  upstream: UpstreamClient;
+  lookups: LookupCache;
+  asyncRequests: AsyncRequests;
+  /** Background jobs (pg-boss on PostgreSQL, in-process over SQLite): see `jobs/runner.ts`. */
+  jobs: JobRunner;
+  /** Publishes events to webhook subscribers through the outbox: see `events/events.ts`. */
+  events: EventBus;
+  webhooks: Webhooks;
 }

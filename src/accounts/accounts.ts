@@ -18,6 +18,7 @@ import {
   openContext,
   rowToAccount,
   sealContext,
+  serializeRateLimit,
   updateAccountRow,
 } from '../store/integrated-accounts.ts';
 import type { IntegratedAccountTable } from '../store/schema.ts';
@@ -126,6 +127,7 @@ export class Accounts {
       status,
       ...sealContext(this.#deps.keyring, input.context, secretNames(integration)),
       last_error: lastError,
+      rate_limit: null,
       created_at: now,
       updated_at: now,
     };
@@ -164,12 +166,18 @@ export class Accounts {
   async patch(
     environmentId: string,
     id: string,
-    input: { context?: AccountContext; tenant_id?: string },
+    input: {
+      context?: AccountContext;
+      tenant_id?: string;
+      /** The account's own rate limit (its vendor plan); null restores the integration's policy. */
+      rate_limit?: { calls: number; window_seconds: number } | null;
+    },
   ): Promise<IntegratedAccount> {
     const row = await this.#row(environmentId, id);
     const integration = getIntegration(row.integration);
     const changes: Partial<IntegratedAccountTable> = {};
     if (input.tenant_id !== undefined) changes.tenant_id = input.tenant_id;
+    if (input.rate_limit !== undefined) changes.rate_limit = rateLimitOverride(input.rate_limit);
     if (input.context !== undefined) {
       const merged = { ...openContext(this.#deps.keyring, row), ...input.context };
       checkContext(integration, merged);
@@ -218,6 +226,22 @@ export class Accounts {
   }
 }
 
+/** Checks and serializes a per-account rate limit (whole calls, whole seconds: what vendors publish). */
+function rateLimitOverride(input: { calls: number; window_seconds: number } | null): string | null {
+  if (input === null) return null;
+  const { calls, window_seconds } = input;
+  if (!Number.isInteger(calls) || calls < 1 || calls > 100_000) {
+    throw new SwitchboardError('INVALID_REQUEST', 'rate_limit.calls must be a whole number from 1 to 100000');
+  }
+  if (!Number.isInteger(window_seconds) || window_seconds < 1 || window_seconds > 86_400) {
+    throw new SwitchboardError(
+      'INVALID_REQUEST',
+      'rate_limit.window_seconds must be a whole number of seconds from 1 to 86400',
+    );
+  }
+  return serializeRateLimit({ calls, windowSeconds: window_seconds });
+}
+
 function notFound(id: string): SwitchboardError {
   return new SwitchboardError('NOT_FOUND', `integrated account ${id} was not found in this environment`);
 }
@@ -233,6 +257,9 @@ export function accountToJson(account: IntegratedAccount): Record<string, unknow
     context: account.context,
     secret_context_fields: account.secretFields,
     last_error: account.lastError,
+    rate_limit: account.rateLimit
+      ? { calls: account.rateLimit.calls, window_seconds: account.rateLimit.windowSeconds }
+      : null,
     created_at: account.createdAt,
     updated_at: account.updatedAt,
   };

@@ -11,9 +11,15 @@ import type { Services } from '../services.ts';
 import { authenticate } from './auth.ts';
 import { envelope, SwitchboardError } from './errors.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerAsyncRequestRoutes } from './routes/async-requests.ts';
+import { registerConnectRoutes } from './routes/connect.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIntegratedAccountRoutes } from './routes/integrated-accounts.ts';
+import { registerMetaRoutes } from './routes/meta.ts';
+import { registerProxyRoutes } from './routes/proxy.ts';
+import { registerUnifiedRoutes } from './routes/unified.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -115,6 +121,12 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
   registerHealthRoutes(app, services);
   registerDocsRoutes(app);
   registerIntegratedAccountRoutes(app, services);
+  registerWebhookRoutes(app, services);
+  registerConnectRoutes(app, services);
+  registerMetaRoutes(app, services);
+  registerUnifiedRoutes(app, services);
+  registerProxyRoutes(app, services);
+  registerAsyncRequestRoutes(app, services);
   return app;
 }
 

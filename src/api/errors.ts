@@ -25,10 +25,16 @@ export const ERROR_STATUS = {
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
   VENDOR_RATE_LIMITED: 429,
+  /** Switchboard's own pacing of the vendor's limit: the call could not start within the maximum wait. */
+  UPSTREAM_BUDGET_EXHAUSTED: 429,
   REMOTE_ERROR: 502,
   INTERNAL: 500,
   UPSTREAM_BAD_RESPONSE: 502,
   UPSTREAM_UNAVAILABLE: 503,
+  /** The vendor origin failed repeatedly: calls fail fast until a trial call succeeds. */
+  UPSTREAM_CIRCUIT_OPEN: 503,
+  /** REDIS_URL is set but Redis cannot be reached: vendor calls are refused rather than sent unpaced. */
+  RATE_LIMIT_STORE_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
 } as const;
 

@@ -1,9 +1,10 @@
 /** Every integration Switchboard knows, by name. */
 import { SwitchboardError } from '../api/errors.ts';
+import { hubspot } from './hubspot/definition.ts';
 import { leadsquared } from './leadsquared/definition.ts';
 import type { IntegrationDefinition } from './types.ts';
 
-const integrations = new Map<string, IntegrationDefinition>([[leadsquared.name, leadsquared]]);
+const integrations = new Map<string, IntegrationDefinition>([leadsquared, hubspot].map((i) => [i.name, i]));
 
 export function listIntegrations(): IntegrationDefinition[] {
   return [...integrations.values()];

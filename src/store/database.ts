@@ -44,12 +44,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(file) }) });
     opened = { db, kind: 'sqlite', location: file };
   }
-  await migrate(opened.db);
+  await migrate(opened.db, opened.kind === 'postgres' ? options.databaseSchema : undefined);
   return opened;
 }
 
-async function migrate(db: Db): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+async function migrate(db: Db, schema: string | undefined): Promise<void> {
+  // On PostgreSQL the migration tables live in our own schema; otherwise Kysely may find another
+  // schema's tables on the search path and skip creating ours.
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
+  const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : error}`);

@@ -27,8 +27,28 @@ export interface IntegratedAccount {
   /** Names of the secret fields that are set (values never leave the store unopened). */
   secretFields: string[];
   lastError: string | null;
+  /** The account's own rate limit (its vendor plan); null = the integration's policy. */
+  rateLimit: AccountRateLimit | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface AccountRateLimit {
+  calls: number;
+  windowSeconds: number;
+}
+
+function parseRateLimit(raw: string | null | undefined): AccountRateLimit | null {
+  if (!raw) return null;
+  const value = JSON.parse(raw) as { calls?: unknown; window_seconds?: unknown };
+  return typeof value.calls === 'number' && typeof value.window_seconds === 'number'
+    ? { calls: value.calls, windowSeconds: value.window_seconds }
+    : null;
+}
+
+/** The stored form of an account's rate limit override. */
+export function serializeRateLimit(limit: AccountRateLimit | null): string | null {
+  return limit ? JSON.stringify({ calls: limit.calls, window_seconds: limit.windowSeconds }) : null;
 }
 
 export function rowToAccount(row: IntegratedAccountTable): IntegratedAccount {
@@ -41,6 +61,7 @@ export function rowToAccount(row: IntegratedAccountTable): IntegratedAccount {
     context: JSON.parse(row.context),
     secretFields: Object.keys(JSON.parse(row.secret_context)),
     lastError: row.last_error,
+    rateLimit: parseRateLimit(row.rate_limit),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

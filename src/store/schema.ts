@@ -26,6 +26,141 @@ export interface IntegratedAccountTable {
   /** JSON: `{ field: SealedValue }` for the integration's secret fields. */
   secret_context: string;
   last_error: string | null;
+  /** JSON `{ calls, window_seconds }`: the account's own rate limit; null = the integration's policy. */
+  rate_limit: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One link token (connect flow). The token itself is never stored, only its SHA-256. */
+export interface LinkTokenTable {
+  id: string;
+  token_hash: string;
+  environment_id: string;
+  tenant_id: string;
+  /** Null: the page lets the customer pick the integration. */
+  integration: string | null;
+  /** Set for a reconnect: the account whose credentials the page replaces. */
+  integrated_account_id: string | null;
+  redirect_uri: string | null;
+  /** Where the page may `postMessage` the result (explicit, or the redirect_uri's origin). */
+  opener_origin: string | null;
+  /** JSON `SealedValue` of the context to merge into the account (it may hold secrets), or null. */
+  sealed_context: string | null;
+  /** 0 or 1. */
+  persist_previous_context: number;
+  failed_attempts: number;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+  linked_account_id: string | null;
+}
+
+/** A webhook subscription. `event_types` is a JSON array; `secret` a JSON `SealedValue` (it must be usable to sign). */
+export interface WebhookTable {
+  id: string;
+  environment_id: string;
+  target_url: string;
+  event_types: string;
+  /** 0 or 1. */
+  is_active: number;
+  secret: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An event that had at least one subscriber when it was published (the outbox's message). */
+export interface EventTable {
+  id: string;
+  environment_id: string;
+  event_type: string;
+  /** JSON, exactly the bytes that go into the delivery body. */
+  payload: string;
+  created_at: string;
+}
+
+/** One event to one webhook: its state, retry position and last attempt (the delivery log). */
+export interface WebhookDeliveryTable {
+  id: string;
+  environment_id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  /** pending | delivered | failed | cancelled */
+  status: string;
+  attempts: number;
+  /** Failed attempts since the delivery was (re)queued: the position in the retry schedule. */
+  retry_count: number;
+  next_attempt_at: string | null;
+  /** The one job allowed to attempt this delivery (null when nothing is queued). */
+  job_id: string | null;
+  /** Set while an attempt is in flight. */
+  attempt_started_at: string | null;
+  last_attempt_at: string | null;
+  last_response_status: number | null;
+  last_response_body: string | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  delivered_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The embedded (SQLite) job runner's queue. On PostgreSQL, pg-boss keeps jobs in its own schema. */
+export interface JobTable {
+  id: string;
+  queue: string;
+  /** JSON */
+  data: string;
+  /** created | retry | active | failed */
+  state: string;
+  singleton_key: string | null;
+  run_at: string;
+  lease_until: string | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Recurring jobs (both databases): one row per schedule key, claimed by whichever instance sees it due. */
+export interface JobScheduleTable {
+  key: string;
+  queue: string;
+  /** JSON */
+  data: string;
+  every_seconds: number;
+  singleton_key: string | null;
+  next_run_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdempotencyKeyTable {
+  /** environment, account, method and path: a key is only ever compared within its scope. */
+  scope: string;
+  key: string;
+  request_hash: string;
+  state: 'pending' | 'done';
+  response_status: number | null;
+  response_body: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AsyncRequestTable {
+  id: string;
+  environment_id: string;
+  integrated_account_id: string;
+  /** e.g. `leadsquared:sales-group-add-users`; the integration's `asyncChecks` knows how to check it. */
+  kind: string;
+  /** JSON: what was asked (group, users, flags) and the vendor's request id. */
+  details: string;
+  status: 'pending' | 'completed' | 'failed';
+  callback_token_hash: string;
+  vendor_request_id: string | null;
+  /** JSON: the vendor's callback body or what checking found. */
+  outcome: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -34,6 +169,14 @@ export interface Database {
   environments: EnvironmentTable;
   api_tokens: ApiTokenTable;
   integrated_accounts: IntegratedAccountTable;
+  link_tokens: LinkTokenTable;
+  webhooks: WebhookTable;
+  events: EventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  jobs: JobTable;
+  job_schedules: JobScheduleTable;
+  idempotency_keys: IdempotencyKeyTable;
+  async_requests: AsyncRequestTable;
   kysely_migration: { name: string; timestamp: string };
   _generated_marker?: Generated<never>;
 }

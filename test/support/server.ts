@@ -98,6 +98,7 @@ export async function startTestServer(
         const client = new pg.Client({ connectionString: databaseUrl });
         await client.connect();
         await client.query(`drop schema if exists ${schema} cascade`);
+        await client.query(`drop schema if exists ${schema}_pgboss cascade`);
         await client.end();
       }
       fs.rmSync(dataDir, { recursive: true, force: true });

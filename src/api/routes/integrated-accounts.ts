@@ -92,6 +92,24 @@ export function registerIntegratedAccountRoutes(app: App, { accounts, keyring }:
         body: Type.Object({
           context: Type.Optional(Context),
           tenant_id: Type.Optional(Type.String({ minLength: 1 })),
+          rate_limit: Type.Optional(
+            Type.Union(
+              [
+                Type.Object(
+                  {
+                    calls: Type.Integer({ minimum: 1, maximum: 100_000 }),
+                    window_seconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+                  },
+                  { additionalProperties: false },
+                ),
+                Type.Null(),
+              ],
+              {
+                description:
+                  "the account's own vendor rate limit (e.g. its LeadSquared plan); null = the integration's policy",
+              },
+            ),
+          ),
         }),
       },
     },

@@ -6,6 +6,12 @@
 
 import type { UpstreamResponse } from '../../upstream/types.ts';
 import type { AccountContext, IntegrationDefinition } from '../types.ts';
+import { discoverLeadSquaredHost } from './discover-host.ts';
+import { directoryGroups } from './groups.ts';
+import { checkMembership } from './groups-write.ts';
+import { leadsquaredProxy } from './proxy.ts';
+import { directoryRoles } from './roles.ts';
+import { crmUsers, directoryUsers } from './users.ts';
 
 export const LEADSQUARED_REGIONS = [
   { label: 'Singapore (default)', value: 'api.leadsquared.com' },
@@ -16,6 +22,15 @@ export const LEADSQUARED_REGIONS = [
   { label: 'Canada', value: 'api-ca12.leadsquared.com' },
   { label: 'Middle East', value: 'api-me61.leadsquared.com' },
 ];
+
+/** LeadSquared reports input and uniqueness errors as HTTP 500 with an MX body (reference §1.5). */
+const CLIENT_STATUS: Record<string, number> = {
+  MXDuplicateEntryException: 409,
+  MXMandatoryAttributeMissingException: 400,
+  MXInvalidInputException: 400,
+  MXUnAuthorizedAccessException: 403,
+  MXUnauthorizedRequestException: 403,
+};
 
 const LEADSQUARED_HOST = /^api(-[a-z]{2}\d{1,3})?\.leadsquared\.com$/;
 
@@ -69,6 +84,7 @@ export const leadsquared: IntegrationDefinition = {
     },
   }),
   validation: { method: 'GET', path: '/Authentication.svc/UserByAccessKey.Get' },
+  discoverOrigin: discoverLeadSquaredHost,
   rateLimit: { calls: 25, windowSeconds: 5 },
   detectError(response: UpstreamResponse) {
     const mx = asMxBody(response.body);
@@ -83,6 +99,18 @@ export const leadsquared: IntegrationDefinition = {
       rateLimited: response.status === 429 || type === 'MXAPIRateLimitExceededException',
       unauthorized: response.status === 401 || type === 'MXInvalidAccessDetailsException',
       message,
+      clientStatus: CLIENT_STATUS[type],
     };
+  },
+  proxy: leadsquaredProxy,
+  unified: {
+    'user-directory/users': directoryUsers,
+    'user-directory/groups': directoryGroups,
+    'user-directory/roles': directoryRoles,
+    'crm/users': crmUsers,
+  },
+  asyncChecks: {
+    'leadsquared:sales-group-add-users': (caller, details) => checkMembership(caller, details, 'add'),
+    'leadsquared:sales-group-remove-users': (caller, details) => checkMembership(caller, details, 'remove'),
   },
 };

@@ -1,0 +1,97 @@
+/**
+ * Binds the upstream client to one integrated account of the caller's environment: loads and decrypts the
+ * account, re-checks its host against the guard, and gives mappings and proxy routes a `Caller`.
+ */
+
+import { getIntegration } from '../integrations/registry.ts';
+import type { IntegrationDefinition } from '../integrations/types.ts';
+import type { Services } from '../services.ts';
+import type { IntegratedAccount } from '../store/integrated-accounts.ts';
+import type { Caller } from '../unified/types.ts';
+import type { RateBudget, UpstreamTarget } from './client.ts';
+import { checkUpstreamOrigin } from './host-guard.ts';
+import type { UpstreamCall, UpstreamResponse } from './types.ts';
+
+export class AccountCaller implements Caller {
+  readonly account: IntegratedAccount;
+  readonly integration: IntegrationDefinition;
+  readonly target: UpstreamTarget;
+  /** The account's rate budget as of the latest call (for `ratelimit-*` response headers). */
+  budget: RateBudget | undefined;
+  /** The request carries an Idempotency-Key, so its writes may be retried (never otherwise). */
+  writesAreSafe = false;
+  /** The request's `remote_query`: added untouched to every upstream call's query string. */
+  remoteQuery: Record<string, string> = {};
+  readonly #services: Services;
+
+  /** Where vendors can call back (callback URLs for async operations). */
+  readonly #publicBaseUrl: string;
+
+  constructor(services: Services, account: IntegratedAccount, target: UpstreamTarget, publicBaseUrl: string) {
+    this.#services = services;
+    this.#publicBaseUrl = publicBaseUrl;
+    this.account = account;
+    this.integration = target.integration;
+    this.target = target;
+  }
+
+  get accountId(): string {
+    return this.account.id;
+  }
+
+  async call(
+    call: UpstreamCall,
+    options: { safe?: boolean; optionalFeature?: boolean } = {},
+  ): Promise<UpstreamResponse> {
+    if (Object.keys(this.remoteQuery).length > 0)
+      call = { ...call, query: { ...call.query, ...this.remoteQuery } };
+    const result = await this.#services.upstream.call(this.target, call, {
+      safe: options.safe ?? (call.method === 'GET' || this.writesAreSafe),
+      optionalFeature: options.optionalFeature,
+    });
+    if (result.budget) this.budget = result.budget;
+    return result.response;
+  }
+
+  async trackAsync(input: {
+    kind: string;
+    details: Record<string, unknown>;
+  }): Promise<{ id: string; callbackUrl: string }> {
+    const { id, callbackToken } = await this.#services.asyncRequests.create({
+      environmentId: this.account.environmentId,
+      accountId: this.account.id,
+      ...input,
+    });
+    return { id, callbackUrl: `${this.#publicBaseUrl}/callbacks/async/${callbackToken}` };
+  }
+
+  memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+    return this.#services.lookups.get(`${this.account.id}:${key}`, load);
+  }
+}
+
+export async function openCaller(
+  services: Services,
+  environmentId: string,
+  accountId: string,
+  publicBaseUrl = services.config.publicUrl ?? '',
+): Promise<AccountCaller> {
+  const { account, context } = await services.accounts.openForCall(environmentId, accountId);
+  const integration = getIntegration(account.integration);
+  const origin = checkUpstreamOrigin(integration, context, services.config.allowedUpstreamOrigins);
+  return new AccountCaller(
+    services,
+    account,
+    {
+      accountId: account.id,
+      environmentId,
+      accountStatus: account.status,
+      integration,
+      origin,
+      context,
+      // The account's own plan when it has one (PATCH rate_limit), else the integration's policy.
+      rateLimit: account.rateLimit ?? integration.rateLimit,
+    },
+    publicBaseUrl,
+  );
+}

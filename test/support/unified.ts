@@ -1,0 +1,21 @@
+import { expect } from 'vitest';
+import type { TestServer } from './server.ts';
+
+/** Follows next_cursor to the end and returns every record (fails the test on any non-200 page). */
+export async function walkPages(
+  server: TestServer,
+  firstPath: string,
+  maxPages = 10_000,
+): Promise<Array<Record<string, any>>> {
+  const records: Array<Record<string, any>> = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const path: string = cursor ? `${firstPath}&next_cursor=${encodeURIComponent(cursor)}` : firstPath;
+    const response = await server.request('GET', path);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    records.push(...response.body.result);
+    cursor = response.body.next_cursor;
+    if (!cursor) return records;
+  }
+  throw new Error(`more than ${maxPages} pages`);
+}
