@@ -32,6 +32,8 @@ describe('unified and proxy APIs over LeadSquared', () => {
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('active');
     accountId = created.body.id;
+    // The sandbox's limit is off here; so is Switchboard's pacing (tested in resilience.test.ts).
+    await server.request('PATCH', `/integrated-account/${accountId}`, { rate_limit: { calls: 100_000, window_seconds: 1 } });
     listed = [...sandbox.control.users()].filter((u) => !u.IsObsolete);
   });
   afterAll(async () => {
@@ -129,6 +131,7 @@ describe('unified and proxy APIs over LeadSquared', () => {
       ['&limit=1001', 'limit must be'],
       ['&sort_by=favourite_colour', 'sort_by accepts'],
       ['&truto_response_format=xml', 'truto_response_format'],
+      ['&first_name=', 'needs a value'],
     ]) {
       const response = await server.request('GET', users(query));
       expect(response.status, query).toBe(400);
@@ -262,6 +265,19 @@ describe('unified and proxy APIs over LeadSquared', () => {
         'updated_at',
       ].sort(),
     );
+  });
+
+  it('describes each method: where filters apply, sorts, page sizes, write bodies', async () => {
+    const list = await server.request('GET', `/unified/user-directory/users/meta/list?integrated_account_id=${accountId}`);
+    expect(list.body.query_schema.status.applied_by).toContain('vendor');
+    expect(list.body.query_schema.created_at.applied_by).toBe('switchboard');
+    expect(list.body.query_schema.limit.maximum).toBe(1000);
+    const create = await server.request('GET', '/unified/user-directory/users/leadsquared/meta/create');
+    expect(create.body.request_body_schema.required).toEqual(['first_name', 'role', 'email']);
+    const addUser = await server.request('GET', '/unified/user-directory/groups/leadsquared/meta/add-user');
+    expect(Object.keys(addUser.body.request_body_schema.properties)).toContain('permissions');
+    const hubspot = await server.request('GET', '/unified/crm/users/hubspot/meta/list');
+    expect(hubspot.body.query_schema.sort_by.values).toEqual([]);
   });
 
   it('rejects a tampered cursor and a cursor reused with other filters', async () => {

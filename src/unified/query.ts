@@ -154,6 +154,7 @@ function parseFilter(spec: ResourceSpec, name: string, key: string, value: unkno
     }
     const list = op === 'in' || op === 'nin';
     const values = list ? stringList(key, v) : [scalar(`${key}[${op}]`, v) ?? ''];
+    if (!list && values[0] === '') throw invalid(`filter ${key} needs a value`);
     if (list && values.length === 0) throw invalid(`filter ${key}[${op}] needs at least one value`);
     for (const item of values) checkValue(filter, key, item);
     return { field: name, op: op as Operator, value: list ? values : values[0]! };

@@ -32,7 +32,41 @@ export function describeMethod(spec: ResourceSpec, integration: IntegrationDefin
       query_schema: COMMON_QUERY,
     };
   }
-  if (method !== 'list') throw notSupported(spec, integration, method);
+  if (method !== 'list') {
+    const write =
+      method === 'create' || method === 'update' || method === 'delete'
+        ? mapping?.[method]
+        : mapping?.methods && Object.hasOwn(mapping.methods, method)
+          ? mapping.methods[method]
+          : undefined;
+    if (!write) throw notSupported(spec, integration, method);
+    return {
+      method,
+      model: spec.model,
+      resource: spec.resource,
+      integration: integration.name,
+      description: write.description,
+      query_schema: { integrated_account_id: COMMON_QUERY.integrated_account_id },
+      request_body_schema: {
+        type: 'object',
+        properties: Object.fromEntries(
+          Object.entries(write.body).map(([name, field]) => [
+            name,
+            {
+              type: field.type,
+              description: field.description,
+              ...(field.alternative ? { or: field.alternative } : {}),
+            },
+          ]),
+        ),
+        required: Object.entries(write.body)
+          .filter(([, field]) => field.required)
+          .map(([name]) => name),
+        additionalProperties: false,
+      },
+      idempotency_key: method === 'delete' ? 'not used on DELETE' : 'honoured (Idempotency-Key header)',
+    };
+  }
   const list = mapping?.list;
   if (!list) throw notSupported(spec, integration, method);
   const filters = Object.fromEntries(
