@@ -35,8 +35,10 @@ document.getElementById('connect').addEventListener('click', () => {
 
 // CI installs Chromium (.ci/run) and must run these; elsewhere a missing browser skips them, loudly.
 const browserMissing = !fs.existsSync(CHROMIUM);
-if (browserMissing && process.env['CI']) throw new Error(`Chromium is required on CI but ${CHROMIUM} is missing`);
-if (browserMissing) console.warn(`skipping the browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+if (browserMissing && process.env['CI'])
+  throw new Error(`Chromium is required on CI but ${CHROMIUM} is missing`);
+if (browserMissing)
+  console.warn(`skipping the browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 describe.skipIf(browserMissing)('connect page in a browser', () => {
   let server: TestServer;

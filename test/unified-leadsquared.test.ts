@@ -33,7 +33,9 @@ describe('unified and proxy APIs over LeadSquared', () => {
     expect(created.body.status).toBe('active');
     accountId = created.body.id;
     // The sandbox's limit is off here; so is Switchboard's pacing (tested in resilience.test.ts).
-    await server.request('PATCH', `/integrated-account/${accountId}`, { rate_limit: { calls: 100_000, window_seconds: 1 } });
+    await server.request('PATCH', `/integrated-account/${accountId}`, {
+      rate_limit: { calls: 100_000, window_seconds: 1 },
+    });
     listed = [...sandbox.control.users()].filter((u) => !u.IsObsolete);
   });
   afterAll(async () => {
@@ -268,7 +270,10 @@ describe('unified and proxy APIs over LeadSquared', () => {
   });
 
   it('describes each method: where filters apply, sorts, page sizes, write bodies', async () => {
-    const list = await server.request('GET', `/unified/user-directory/users/meta/list?integrated_account_id=${accountId}`);
+    const list = await server.request(
+      'GET',
+      `/unified/user-directory/users/meta/list?integrated_account_id=${accountId}`,
+    );
     expect(list.body.query_schema.status.applied_by).toContain('vendor');
     expect(list.body.query_schema.created_at.applied_by).toBe('switchboard');
     expect(list.body.query_schema.limit.maximum).toBe(1000);
@@ -347,9 +352,9 @@ describe('unified and proxy APIs over LeadSquared', () => {
     );
     expect(custom.status).toBe(200);
     expect(custom.body.result.Teams).toHaveLength(1);
-    const escape = await server.request('GET', `/custom/../v1/x?integrated_account_id=${accountId}`);
-    expect(escape.status).toBeGreaterThanOrEqual(400);
-    expect(escape.status).toBeLessThan(500);
+    const escaped = await server.request('GET', `/custom/../v1/x?integrated_account_id=${accountId}`);
+    expect(escaped.status).toBeGreaterThanOrEqual(400);
+    expect(escaped.status).toBeLessThan(500);
   });
 
   it('moves the account to needs_reauth on a vendor 401 and back to active on the next success', async () => {

@@ -24,7 +24,9 @@ describe('writes over LeadSquared', () => {
     });
     accountId = created.body.id;
     // The sandbox's limit is off here; so is Switchboard's pacing (tested in resilience.test.ts).
-    await server.request('PATCH', `/integrated-account/${accountId}`, { rate_limit: { calls: 100_000, window_seconds: 1 } });
+    await server.request('PATCH', `/integrated-account/${accountId}`, {
+      rate_limit: { calls: 100_000, window_seconds: 1 },
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -258,7 +260,9 @@ describe('writes over LeadSquared', () => {
     );
     expect(replay.body).toEqual(created.body);
 
-    const updated = await server.request('PATCH', path(`/proxy/users/${id}`), { user: { LastName: 'Via Proxy' } });
+    const updated = await server.request('PATCH', path(`/proxy/users/${id}`), {
+      user: { LastName: 'Via Proxy' },
+    });
     expect(updated.status).toBe(200);
     expect(sandbox.control.user(id)?.LastName).toBe('Via Proxy');
 
@@ -276,7 +280,12 @@ describe('writes over LeadSquared', () => {
     const unknown = await server.request('POST', path('/proxy/users/teleport'), {});
     expect(unknown.status).toBe(405);
 
-    const custom = await server.request('POST', path('/custom/UserGroup.svc/Create'), { Name: 'Custom Group' }, { 'idempotency-key': `c-${email}` });
+    const custom = await server.request(
+      'POST',
+      path('/custom/UserGroup.svc/Create'),
+      { Name: 'Custom Group' },
+      { 'idempotency-key': `c-${email}` },
+    );
     expect(custom.status).toBe(200);
     expect(custom.body.result.Status).toBe('Success');
   });

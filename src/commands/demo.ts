@@ -57,7 +57,11 @@ export async function run(argv: string[]): Promise<void> {
   });
   const account = existing.accounts[0]
     ? await server.services.accounts.patch('default', existing.accounts[0].id, { context })
-    : await server.services.accounts.create('default', { integration: 'leadsquared', tenant_id: DEMO_TENANT, context });
+    : await server.services.accounts.create('default', {
+        integration: 'leadsquared',
+        tenant_id: DEMO_TENANT,
+        context,
+      });
 
   printBanner(server.url, server.databaseLocation, undefined);
   const auth = `-H "Authorization: Bearer ${token}"`;

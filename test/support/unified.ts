@@ -1,4 +1,8 @@
 import { expect } from 'vitest';
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON records the server answered
+type AnyRecord = Record<string, any>;
+
 import type { TestServer } from './server.ts';
 
 /** Follows next_cursor to the end and returns every record (fails the test on any non-200 page). */
@@ -6,8 +10,8 @@ export async function walkPages(
   server: TestServer,
   firstPath: string,
   maxPages = 10_000,
-): Promise<Array<Record<string, any>>> {
-  const records: Array<Record<string, any>> = [];
+): Promise<AnyRecord[]> {
+  const records: AnyRecord[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < maxPages; page++) {
     const path: string = cursor ? `${firstPath}&next_cursor=${encodeURIComponent(cursor)}` : firstPath;

@@ -94,7 +94,8 @@ function userAction(path: string): ProxyWrite {
   return {
     request: ({ body, query }) => {
       const id = (body as { UserId?: unknown } | undefined)?.UserId;
-      if (typeof id !== 'string' || !id) throw new SwitchboardError('INVALID_REQUEST', 'send { "UserId": "…" }');
+      if (typeof id !== 'string' || !id)
+        throw new SwitchboardError('INVALID_REQUEST', 'send { "UserId": "…" }');
       return { method: 'POST', path, query: { ...forwarded(query), userId: id } };
     },
   };
@@ -166,8 +167,13 @@ export const leadsquaredProxy: Record<string, ProxyResource> = {
     description: 'UserGroup.svc/Retrieve (optional UserId query: only that user’s groups)',
     list: wholeList('/UserGroup.svc/Retrieve', keyOf('UserGroups')),
     create: post('/UserGroup.svc/Create'),
-    delete: { request: ({ id }) => ({ method: 'POST', path: '/UserGroup.svc/Delete', body: { groupId: id } }) },
-    methods: { 'add-users': post('/UserGroup.svc/AddUsers'), 'remove-users': post('/UserGroup.svc/RemoveUsers') },
+    delete: {
+      request: ({ id }) => ({ method: 'POST', path: '/UserGroup.svc/Delete', body: { groupId: id } }),
+    },
+    methods: {
+      'add-users': post('/UserGroup.svc/AddUsers'),
+      'remove-users': post('/UserGroup.svc/RemoveUsers'),
+    },
   },
   'sales-group-users': {
     description: 'UserGroup.svc/RetrieveUsers (GroupId query required), with the six manager flags',
@@ -199,17 +205,25 @@ export const leadsquaredProxy: Record<string, ProxyResource> = {
     ),
     create: post('/PermissionTemplate.svc/Create'),
     update: post('/PermissionTemplate.svc/Update', 'Id'),
-    delete: { request: ({ id }) => ({ method: 'POST', path: '/PermissionTemplate.svc/Delete', query: { Id: id } }) },
+    delete: {
+      request: ({ id }) => ({ method: 'POST', path: '/PermissionTemplate.svc/Delete', query: { Id: id } }),
+    },
     methods: {
       apply: post('/PermissionTemplate.svc/Apply'),
       remove: {
-        request: ({ body }) => ({ method: 'POST', path: '/PermissionTemplate.svc/Apply', query: { overWriteAll: 'true' }, body }),
+        request: ({ body }) => ({
+          method: 'POST',
+          path: '/PermissionTemplate.svc/Apply',
+          query: { overWriteAll: 'true' },
+          body,
+        }),
       },
       overwrite: post('/PermissionTemplate.svc/OverridePermissionTemplate'),
     },
   },
   availability: {
-    description: 'the key owner’s check-in and check-out (User/CheckIn, User/CheckOut); history is a POST search',
+    description:
+      'the key owner’s check-in and check-out (User/CheckIn, User/CheckOut); history is a POST search',
     methods: {
       'check-in': post('/UserManagement.svc/User/CheckIn'),
       'check-out': post('/UserManagement.svc/User/CheckOut'),
