@@ -1,9 +1,8 @@
 import { expect } from 'vitest';
+import type { TestServer } from './server.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON records the server answered
 type AnyRecord = Record<string, any>;
-
-import type { TestServer } from './server.ts';
 
 /** Follows next_cursor to the end and returns every record (fails the test on any non-200 page). */
 export async function walkPages(
