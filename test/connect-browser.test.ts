@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,11 @@ import { type LeadSquaredSandbox, startLeadSquaredSandbox } from '../src/sandbox
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(import.meta.dirname, '../docs');
+// Screenshots of every state; they replace the ones in docs/ only when asked (UPDATE_SCREENSHOTS=1), so
+// that a test run leaves the work tree as it found it.
+const SHOTS = process.env['UPDATE_SCREENSHOTS']
+  ? path.resolve(import.meta.dirname, '../docs')
+  : fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-shots-'));
 const UNREACHABLE = 'http://127.0.0.1:9';
 /** Where the redirect_uri points: served by the browser's request interception (no server needed). */
 const APP_ORIGIN = 'http://app.example.test';
