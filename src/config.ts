@@ -36,6 +36,19 @@ export interface Config {
   jobsMaintenanceSeconds: number;
   /** Outbound calls to vendors: pacing, retries, timeouts, circuit breaking (see docs/scaling.md). */
   upstream: UpstreamSettings;
+  /** Directory sync (see docs/sync.md). */
+  sync: SyncSettings;
+}
+
+export interface SyncSettings {
+  /** Seconds between scheduled syncs of accounts without their own setting; 0 = no scheduled syncs. */
+  defaultIntervalSeconds: number;
+  /** Sync runs at the same time per instance. */
+  concurrency: number;
+  /** How long a run stays claimed without a heartbeat before another worker resumes it. */
+  leaseSeconds: number;
+  /** How often due schedules and interrupted runs are looked for. */
+  sweepSeconds: number;
 }
 
 export interface UpstreamSettings {
@@ -126,6 +139,20 @@ function durations(env: Env, name: string, fallback: string): number[] {
   return values;
 }
 
+/** One duration such as `6h` or `90m` (a bare number is seconds); `off` or `0` = 0. Returns seconds. */
+function durationSeconds(env: Env, name: string, fallback: number, minSeconds: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'off' || raw === '0') return 0;
+  const match = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(raw);
+  if (!match) throw new ConfigError(name, `"${raw}" is not a duration such as 30m, 6h or 1d (or "off")`);
+  const unitMs = match[2] === 'd' ? 86_400_000 : DURATION_UNITS_MS[match[2] ?? 's']!;
+  const seconds = Math.round((Number(match[1]) * unitMs) / 1000);
+  if (seconds < minSeconds) throw new ConfigError(name, `use at least ${minSeconds} seconds (or "off")`);
+  if (seconds > 30 * 86_400) throw new ConfigError(name, 'use at most 30 days');
+  return seconds;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -174,6 +201,12 @@ export function loadConfig(env: Env = process.env): Config {
       deadlineMs: integer(env, 'UPSTREAM_DEADLINE_MS', 60_000, 100, 3_600_000),
       breakerThreshold: integer(env, 'UPSTREAM_BREAKER_THRESHOLD', 10, 1, 10_000),
       breakerCooldownMs: integer(env, 'UPSTREAM_BREAKER_COOLDOWN_MS', 30_000, 100, 3_600_000),
+    },
+    sync: {
+      defaultIntervalSeconds: durationSeconds(env, 'SWITCHBOARD_SYNC_DEFAULT_INTERVAL', 0, 60),
+      concurrency: integer(env, 'SWITCHBOARD_SYNC_CONCURRENCY', 2, 1, 100),
+      leaseSeconds: integer(env, 'SWITCHBOARD_SYNC_LEASE_SECONDS', 60, 1, 3600),
+      sweepSeconds: integer(env, 'SWITCHBOARD_SYNC_SWEEP_SECONDS', 30, 1, 3600),
     },
   };
 }

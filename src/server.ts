@@ -18,6 +18,8 @@ import {
   DEFAULT_ENVIRONMENT_ID,
   ensureDefaultEnvironment,
 } from './store/tenancy.ts';
+import { SyncService } from './sync/service.ts';
+import { openCaller } from './upstream/account-caller.ts';
 import type { UpstreamClient } from './upstream/client.ts';
 import { LookupCache } from './upstream/lookup-cache.ts';
 import { createUpstreamClient } from './upstream/setup.ts';
@@ -60,6 +62,18 @@ export async function startServer(
         ),
       onReactivated: (target) => accounts.markReactivated(target.environmentId, target.accountId),
     });
+    const sync = new SyncService({
+      db,
+      jobs,
+      events,
+      accounts,
+      settings: config.sync,
+      open: async (environmentId, accountId) => {
+        const caller = await openCaller(services, environmentId, accountId);
+        return { caller, integration: caller.integration, tenantId: caller.account.tenantId };
+      },
+    });
+    sync.register();
     const services: Services = {
       config,
       db,
@@ -73,9 +87,11 @@ export async function startServer(
       jobs,
       events,
       webhooks,
+      sync,
     };
     const app = await buildApp({ services, logStream: options.logStream });
     await eventServices.start(app.log.child({ component: 'jobs' }));
+    await sync.start(app.log.child({ component: 'sync' }));
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
     return {

@@ -9,6 +9,7 @@ import type { EventBus } from './events/events.ts';
 import type { Webhooks } from './events/webhooks.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import type { Db } from './store/database.ts';
+import type { SyncService } from './sync/service.ts';
 import type { UpstreamClient } from './upstream/client.ts';
 import type { LookupCache } from './upstream/lookup-cache.ts';
 
@@ -27,4 +28,6 @@ export interface Services {
   /** Publishes events to webhook subscribers through the outbox: see `events/events.ts`. */
   events: EventBus;
   webhooks: Webhooks;
+  /** Directory sync runs, schedules and snapshots: see `sync/service.ts` and docs/sync.md. */
+  sync: SyncService;
 }

@@ -18,6 +18,8 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerIntegratedAccountRoutes } from './routes/integrated-accounts.ts';
 import { registerMetaRoutes } from './routes/meta.ts';
 import { registerProxyRoutes } from './routes/proxy.ts';
+import { registerReportRoutes } from './routes/reports.ts';
+import { registerSyncRoutes } from './routes/sync.ts';
 import { registerUnifiedRoutes } from './routes/unified.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 
@@ -127,6 +129,8 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
   registerUnifiedRoutes(app, services);
   registerProxyRoutes(app, services);
   registerAsyncRequestRoutes(app, services);
+  registerSyncRoutes(app, services);
+  registerReportRoutes(app, services);
   return app;
 }
 

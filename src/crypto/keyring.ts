@@ -2,7 +2,15 @@
  * Credential encryption: AES-256-GCM with a random 96-bit IV per value and the key id stored beside the
  * ciphertext, so keys can rotate (new values use the first key; old ones still decrypt with theirs).
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config.ts';
@@ -15,16 +23,18 @@ export interface SealedValue {
 }
 
 export class Keyring {
-  readonly #keys: Map<string, Buffer>;
+  readonly #keys: Map<string, KeyObject>;
   readonly #currentKid: string;
   /** Derived from the current key, used to sign cursors and other server-issued state. */
-  readonly #signingKey: Buffer;
+  readonly #signingKey: KeyObject;
 
   constructor(keys: Array<[kid: string, key: Buffer]>) {
     if (keys.length === 0) throw new Error('a keyring needs at least one key');
-    this.#keys = new Map(keys);
+    this.#keys = new Map(keys.map(([kid, key]) => [kid, createSecretKey(key)]));
     this.#currentKid = keys[0]![0];
-    this.#signingKey = Buffer.from(hkdfSync('sha256', keys[0]![1], 'switchboard', 'signing', 32));
+    this.#signingKey = createSecretKey(
+      Buffer.from(hkdfSync('sha256', keys[0]![1], 'switchboard', 'signing', 32)),
+    );
   }
 
   seal(plaintext: string): SealedValue {

@@ -9,6 +9,7 @@ import { migration as m0003 } from './migrations/0003_webhooks_outbox.ts';
 import { migration as m0004 } from './migrations/0004_account_rate_limit.ts';
 import { migration as m0005 } from './migrations/0005_idempotency_keys.ts';
 import { migration as m0006 } from './migrations/0006_async_requests.ts';
+import { migration as m0007 } from './migrations/0007_sync.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_tenancy_and_accounts': m0001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004_account_rate_limit': m0004,
   '0005_idempotency_keys': m0005,
   '0006_async_requests': m0006,
+  '0007_sync': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

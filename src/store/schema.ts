@@ -165,6 +165,82 @@ export interface AsyncRequestTable {
   updated_at: string;
 }
 
+/** One directory sync run (see docs/sync.md). Counts are totals over the run so far. */
+export interface SyncJobRunTable {
+  id: string;
+  environment_id: string;
+  integrated_account_id: string;
+  /** pending | running | completed | failed */
+  status: string;
+  /** api | schedule */
+  triggered_by: string;
+  /** JSON array of unified resource keys, e.g. `["user-directory/users"]`. */
+  resources: string;
+  /** JSON `{ emit_initial, page_size }`. */
+  options: string;
+  /** JSON: per resource, the phase, the checkpoint cursor, pages and records read, whether it is a baseline. */
+  progress: string;
+  fetched: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+  events: number;
+  /** JSON `{ code, message }` when failed. */
+  error: string | null;
+  /** The one job allowed to work on the run (a stale or duplicate job is a no-op). */
+  job_id: string | null;
+  /** The worker holding the run (a random token per attempt) and until when; every write is fenced by it. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** How many times a worker claimed the run (1 unless it was resumed). */
+  attempts: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
+/** The snapshot: the latest unified record (without `remote_data`) of each synced record, with its hash. */
+export interface SyncRecordTable {
+  integrated_account_id: string;
+  /** e.g. `user-directory/users` */
+  resource: string;
+  record_id: string;
+  environment_id: string;
+  /** sha256 (hex) of the record's canonical JSON. */
+  hash: string;
+  /** The record's canonical JSON. */
+  record: string;
+  /** The latest run whose pass saw the record (deletions: records a complete pass did not see). */
+  seen_in_run: string;
+  created_at: string;
+  /** When the record last changed. */
+  updated_at: string;
+}
+
+/** Per account and resource: the latest complete pass (the snapshot's age; absent = no baseline yet). */
+export interface SyncStateTable {
+  integrated_account_id: string;
+  resource: string;
+  environment_id: string;
+  last_run_id: string;
+  last_completed_at: string;
+  record_count: number;
+}
+
+/** Per-account sync schedule; no row = the server default (`SWITCHBOARD_SYNC_DEFAULT_INTERVAL`). */
+export interface SyncSettingsTable {
+  integrated_account_id: string;
+  environment_id: string;
+  /** Seconds between scheduled runs; 0 = never; null = the server default. */
+  interval_seconds: number | null;
+  /** JSON array of resources for scheduled runs; null = the integration's default set. */
+  resources: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   environments: EnvironmentTable;
   api_tokens: ApiTokenTable;
@@ -177,6 +253,10 @@ export interface Database {
   job_schedules: JobScheduleTable;
   idempotency_keys: IdempotencyKeyTable;
   async_requests: AsyncRequestTable;
+  sync_job_runs: SyncJobRunTable;
+  sync_records: SyncRecordTable;
+  sync_states: SyncStateTable;
+  sync_settings: SyncSettingsTable;
   kysely_migration: { name: string; timestamp: string };
   _generated_marker?: Generated<never>;
 }

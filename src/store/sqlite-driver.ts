@@ -28,8 +28,18 @@ export function openSqlite(file: string): SqliteDatabase {
   const db = new DatabaseSync(file);
   // WAL lets readers proceed during a write; busy_timeout rides out brief lock contention.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+  // Kysely prepares every query it runs; the same few SQL texts recur, so keep their statements.
+  const statements = new Map<string, SqliteStatement>();
   return {
     close: () => db.close(),
-    prepare: (sql) => wrap(db.prepare(sql), sql),
+    prepare: (sql) => {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= 500) statements.delete(statements.keys().next().value!);
+        statement = wrap(db.prepare(sql), sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
   };
 }

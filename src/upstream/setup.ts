@@ -5,7 +5,7 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
 import { type AccountStatusHooks, UpstreamClient } from './client.ts';
-import { MemoryPaceStore, type PaceStore, RedisPaceStore } from './pace-store.ts';
+import { MemoryPaceStore, type PaceStore } from './pace-store.ts';
 
 /** How long start-up waits for Redis; past it the server starts anyway and vendor calls get 503s until it is back. */
 const REDIS_READY_WAIT_MS = 3_000;
@@ -17,6 +17,7 @@ export async function createUpstreamClient(
 ): Promise<UpstreamClient> {
   let paceStore: PaceStore;
   if (config.redisUrl) {
+    const { RedisPaceStore } = await import('./redis-pace-store.ts');
     const redis = new RedisPaceStore(config.redisUrl);
     await redis.waitUntilReady(REDIS_READY_WAIT_MS);
     paceStore = redis;
