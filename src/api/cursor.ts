@@ -25,3 +25,29 @@ export function decodeCursor<T>(keyring: Keyring, cursor: string): T {
   }
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as T;
 }
+
+/** A position in a list ordered by (created_at, id): the admin lists' cursor. */
+export interface Keyset {
+  createdAt: string;
+  id: string;
+}
+
+export function decodeKeyset(keyring: Keyring, cursor: string | undefined): Keyset | undefined {
+  return cursor ? decodeCursor<Keyset>(keyring, cursor) : undefined;
+}
+
+/** The admin list envelope `{ result, next_cursor, limit }` for one keyset page. */
+export function keysetPage<T>(
+  keyring: Keyring,
+  page: { items: T[]; hasMore: boolean },
+  limit: number,
+  keyOf: (item: T) => Keyset,
+  toJson: (item: T) => unknown,
+): { result: unknown[]; next_cursor: string | null; limit: number } {
+  const last = page.items.at(-1);
+  return {
+    result: page.items.map(toJson),
+    next_cursor: page.hasMore && last !== undefined ? encodeCursor(keyring, keyOf(last)) : null,
+    limit,
+  };
+}

@@ -3,7 +3,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { accountToJson } from '../../accounts/accounts.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeKeyset, keysetPage } from '../cursor.ts';
 
 const Context = Type.Record(Type.String(), Type.Unknown(), { description: 'credentials and configuration' });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -56,9 +56,7 @@ export function registerIntegratedAccountRoutes(app: App, { accounts, keyring }:
     },
     async (request) => {
       const { tenant_id, integration, limit = 100, next_cursor } = request.query;
-      const after = next_cursor
-        ? decodeCursor<{ createdAt: string; id: string }>(keyring, next_cursor)
-        : undefined;
+      const after = decodeKeyset(keyring, next_cursor);
       const page = await accounts.list({
         environmentId: request.environmentId,
         tenantId: tenant_id,
@@ -66,13 +64,13 @@ export function registerIntegratedAccountRoutes(app: App, { accounts, keyring }:
         limit,
         after,
       });
-      const last = page.accounts.at(-1);
-      return {
-        result: page.accounts.map(accountToJson),
-        next_cursor:
-          page.hasMore && last ? encodeCursor(keyring, { createdAt: last.createdAt, id: last.id }) : null,
+      return keysetPage(
+        keyring,
+        { items: page.accounts, hasMore: page.hasMore },
         limit,
-      };
+        (a) => ({ createdAt: a.createdAt, id: a.id }),
+        accountToJson,
+      );
     },
   );
 

@@ -6,7 +6,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { DELIVERY_STATUSES, deliveryToJson, webhookToJson } from '../../events/webhooks.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeKeyset, keysetPage } from '../cursor.ts';
 
 const tags = ['webhooks'];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -53,17 +53,9 @@ export function registerWebhookRoutes(app: App, { webhooks, keyring }: Services)
     },
     async (request) => {
       const { limit = 100, next_cursor } = request.query;
-      const after = next_cursor
-        ? decodeCursor<{ createdAt: string; id: string }>(keyring, next_cursor)
-        : undefined;
+      const after = decodeKeyset(keyring, next_cursor);
       const page = await webhooks.list(request.environmentId, { limit, after });
-      const last = page.items.at(-1);
-      return {
-        result: page.items.map(webhookToJson),
-        next_cursor:
-          page.hasMore && last ? encodeCursor(keyring, { createdAt: last.created_at, id: last.id }) : null,
-        limit,
-      };
+      return keysetPage(keyring, page, limit, (w) => ({ createdAt: w.created_at, id: w.id }), webhookToJson);
     },
   );
 
@@ -131,21 +123,13 @@ export function registerWebhookRoutes(app: App, { webhooks, keyring }: Services)
     },
     async (request) => {
       const { status, limit = 100, next_cursor } = request.query;
-      const before = next_cursor
-        ? decodeCursor<{ createdAt: string; id: string }>(keyring, next_cursor)
-        : undefined;
+      const before = decodeKeyset(keyring, next_cursor);
       const page = await webhooks.deliveries(request.environmentId, request.params.id, {
         limit,
         status,
         before,
       });
-      const last = page.items.at(-1);
-      return {
-        result: page.items.map(deliveryToJson),
-        next_cursor:
-          page.hasMore && last ? encodeCursor(keyring, { createdAt: last.created_at, id: last.id }) : null,
-        limit,
-      };
+      return keysetPage(keyring, page, limit, (d) => ({ createdAt: d.created_at, id: d.id }), deliveryToJson);
     },
   );
 
