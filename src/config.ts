@@ -49,6 +49,8 @@ export interface SyncSettings {
   leaseSeconds: number;
   /** How often due schedules and interrupted runs are looked for. */
   sweepSeconds: number;
+  /** How long one job works on a run before handing it, checkpointed, to a fresh job. */
+  sliceSeconds: number;
 }
 
 export interface UpstreamSettings {
@@ -207,6 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
       concurrency: integer(env, 'SWITCHBOARD_SYNC_CONCURRENCY', 2, 1, 100),
       leaseSeconds: integer(env, 'SWITCHBOARD_SYNC_LEASE_SECONDS', 60, 1, 3600),
       sweepSeconds: integer(env, 'SWITCHBOARD_SYNC_SWEEP_SECONDS', 30, 1, 3600),
+      sliceSeconds: integer(env, 'SWITCHBOARD_SYNC_SLICE_SECONDS', 300, 1, 600),
     },
   };
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Accounts } from '../accounts/accounts.ts';
+import type { Keyset } from '../api/cursor.ts';
 import { SwitchboardError } from '../api/errors.ts';
 import type { SyncSettings } from '../config.ts';
 import type { EventBus } from '../events/events.ts';
@@ -65,6 +66,7 @@ export class SyncService {
       jobs: deps.jobs,
       events: deps.events,
       leaseSeconds: deps.settings.leaseSeconds,
+      sliceSeconds: deps.settings.sliceSeconds,
       open: deps.open,
       logger: () => this.#logger,
     });
@@ -193,17 +195,8 @@ export class SyncService {
   /** Newest first. */
   async listRuns(
     environmentId: string,
-    query: {
-      accountId?: string;
-      status?: RunStatus;
-      limit: number;
-      after?: { createdAt: string; id: string };
-    },
-  ): Promise<{
-    items: Record<string, unknown>[];
-    last: { createdAt: string; id: string } | undefined;
-    hasMore: boolean;
-  }> {
+    query: { accountId?: string; status?: RunStatus; limit: number; after?: Keyset },
+  ): Promise<{ items: SyncJobRunTable[]; hasMore: boolean }> {
     let q = this.#d.db.selectFrom('sync_job_runs').selectAll().where('environment_id', '=', environmentId);
     if (query.accountId) q = q.where('integrated_account_id', '=', query.accountId);
     if (query.status) q = q.where('status', '=', query.status);
@@ -221,13 +214,7 @@ export class SyncService {
       .orderBy('id', 'desc')
       .limit(query.limit + 1)
       .execute();
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(runToJson),
-      last: last ? { createdAt: last.created_at, id: last.id } : undefined,
-      hasMore: rows.length > query.limit,
-    };
+    return { items: rows.slice(0, query.limit), hasMore: rows.length > query.limit };
   }
 
   // ── schedules ───────────────────────────────────────────────────────────────────────────────────
@@ -289,7 +276,7 @@ export class SyncService {
       );
     }
     let resources: string | null | undefined;
-    if (input.resources === null) resources = null;
+    if (input.resources === null || input.resources?.length === 0) resources = null;
     else if (input.resources !== undefined) {
       resources = JSON.stringify(resolveResources(getIntegration(account.integration), input.resources));
     }

@@ -35,11 +35,9 @@ import { peopleResource } from './resources.ts';
 import { type RunOptions, type RunProgress, runToJson } from './runs.ts';
 
 export const SYNC_QUEUE = 'sync-run';
-/** The job's own lease; a run hands itself over to a fresh job well before it (see SLICE_MS). */
+/** The job's own lease; a run hands itself over to a fresh job well before it (`sliceSeconds`, ≤ 600). */
 export const SYNC_JOB_LEASE_SECONDS = 900;
-/** How long one job works on a run before handing it to a new job (the runner cannot extend a job's lease). */
-const SLICE_MS = 300_000;
-/** A run claimed this many times without finishing (it keeps crashing its process) fails. */
+/** A run resumed this many times after its worker died (it keeps crashing its process) fails. */
 const MAX_CLAIMS = 10;
 /** A page (or a deletion check) that fails transiently is tried again after these delays, then the run fails. */
 const RETRY_DELAYS_MS = [2_000, 10_000, 30_000];
@@ -67,6 +65,8 @@ export interface WorkerDeps {
   jobs: JobRunner;
   events: EventBus;
   leaseSeconds: number;
+  /** How long one job works on a run before handing it to a new job (the runner cannot extend a job's lease). */
+  sliceSeconds: number;
   open(environmentId: string, accountId: string): Promise<SyncTarget>;
   logger(): JobLogger | undefined;
 }
@@ -228,7 +228,8 @@ export class RunWorker {
     // Expired at once: the job's next run (or the sweep) resumes it from the checkpoint.
     await this.#d.db
       .updateTable('sync_job_runs')
-      .set({ lease_owner: null, lease_until: iso(), updated_at: iso() })
+      // A clean stop does not count as an attempt (attempts guard against runs that crash their process).
+      .set({ lease_owner: null, lease_until: iso(), attempts: a.run.attempts - 1, updated_at: iso() })
       .where('id', '=', a.run.id)
       .where('lease_owner', '=', a.owner)
       .execute()
@@ -242,17 +243,19 @@ export class RunWorker {
         job_id: jobId,
         lease_owner: null,
         lease_until: iso(Date.now() + HANDOVER_GRACE_MS),
+        attempts: a.run.attempts - 1,
         progress: JSON.stringify(a.progress),
       });
       await this.#d.jobs.enqueue<SyncJob>(SYNC_QUEUE, { runId: a.run.id }, { id: jobId, db: trx });
     });
     this.#d.jobs.wake(SYNC_QUEUE);
+    this.#d.logger()?.info({ run: a.run.id, job: jobId }, 'sync run handed over to a fresh job');
   }
 
   #check(a: Attempt): void {
     if (a.signal.aborted)
       throw a.signal.reason instanceof LostLease ? a.signal.reason : new Stopped('stopped');
-    if (Date.now() - a.began > SLICE_MS) throw new HandOver('slice used up');
+    if (Date.now() - a.began > this.#d.sliceSeconds * 1000) throw new HandOver('slice used up');
   }
 
   async #retrying<T>(a: Attempt, work: () => Promise<T>): Promise<T> {

@@ -4,9 +4,9 @@
  */
 import { Type } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services.ts';
-import { RUN_STATUSES } from '../../sync/runs.ts';
+import { RUN_STATUSES, runToJson } from '../../sync/runs.ts';
 import type { App } from '../app.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeKeyset, keysetPage } from '../cursor.ts';
 
 const tags = ['sync'];
 const Id = Type.String({ minLength: 1, maxLength: 100 });
@@ -62,20 +62,13 @@ export function registerSyncRoutes(app: App, { sync, keyring }: Services): void 
     },
     async (request) => {
       const { integrated_account_id, status, limit = 100, next_cursor } = request.query;
-      const after = next_cursor
-        ? decodeCursor<{ createdAt: string; id: string }>(keyring, next_cursor)
-        : undefined;
       const page = await sync.listRuns(request.environmentId, {
         accountId: integrated_account_id,
         status,
         limit,
-        after,
+        after: decodeKeyset(keyring, next_cursor),
       });
-      return {
-        result: page.items,
-        next_cursor: page.hasMore && page.last ? encodeCursor(keyring, page.last) : null,
-        limit,
-      };
+      return keysetPage(keyring, page, limit, (r) => ({ createdAt: r.created_at, id: r.id }), runToJson);
     },
   );
 
