@@ -60,7 +60,7 @@ export async function runRateLimit(log: Log = stderrLog): Promise<RateLimitResul
     const pacing = account.rate_limit
       ? `${account.rate_limit.calls} calls per ${account.rate_limit.window_seconds} s (account override)`
       : "LeadSquared's default policy (25 calls per 5 s)";
-    // Linking validated the keys with one call that went around the pacer: start the walk from a clean slate.
+    // Linking validated the keys with one (paced) call: measure the walk alone, from a clean slate.
     await sandbox.resetCounters();
 
     const minimumGuess = (SIZE.users / PAGE + 2) / (SIZE.limit.calls / SIZE.limit.windowSeconds);

@@ -62,6 +62,18 @@ export async function startServer(
         ),
       onReactivated: (target) => accounts.markReactivated(target.environmentId, target.accountId),
     });
+    const client = upstream;
+    accounts.usePacing((accountId, integration, rateLimit) =>
+      client.reserveSlot({
+        accountId,
+        environmentId: '',
+        accountStatus: 'connecting',
+        integration,
+        origin: '',
+        context: {},
+        rateLimit,
+      }),
+    );
     const sync = new SyncService({
       db,
       jobs,

@@ -75,12 +75,22 @@ function checkContext(integration: IntegrationDefinition, context: AccountContex
 }
 
 /** Runs the integration's validation call; returns the status to record and, if it failed, why. */
+/** Takes a slot in the account's outbound budget for one call; returns its release. */
+export type PaceValidation = (
+  accountId: string,
+  integration: IntegrationDefinition,
+  rateLimit: { calls: number; windowSeconds: number },
+) => Promise<() => Promise<void>>;
+
 export async function validateCredentials(
   integration: IntegrationDefinition,
   origin: string,
   context: AccountContext,
+  pace?: { take: PaceValidation; accountId: string; rateLimit: { calls: number; windowSeconds: number } },
 ): Promise<{ status: AccountStatus; lastError: string | null }> {
   if (!integration.validation) return { status: 'active', lastError: null };
+  // The check counts against the account's vendor budget like any call (pacing errors reach the caller).
+  const release = pace ? await pace.take(pace.accountId, integration, pace.rateLimit) : undefined;
   try {
     const response = await sendUpstream({
       ...integration.validation,
@@ -100,11 +110,19 @@ export async function validateCredentials(
       status: 'validation_error',
       lastError: `could not reach ${origin} to validate the credentials: ${(error as Error).message}`,
     };
+  } finally {
+    await release?.();
   }
 }
 
 export class Accounts {
   readonly #deps: AccountsDeps;
+  #pace: PaceValidation | undefined;
+
+  /** Validation calls then take a slot in the account's budget (the upstream client is built after this). */
+  usePacing(pace: PaceValidation): void {
+    this.#pace = pace;
+  }
 
   constructor(deps: AccountsDeps) {
     this.#deps = deps;
@@ -117,10 +135,16 @@ export class Accounts {
     const integration = getIntegration(input.integration);
     checkContext(integration, input.context);
     const origin = checkUpstreamOrigin(integration, input.context, this.#deps.allowedUpstreamOrigins);
-    const { status, lastError } = await validateCredentials(integration, origin, input.context);
+    const id = randomUUID();
+    const { status, lastError } = await validateCredentials(
+      integration,
+      origin,
+      input.context,
+      this.#paced(id, integration),
+    );
     const now = new Date().toISOString();
     const row: IntegratedAccountTable = {
-      id: randomUUID(),
+      id,
       environment_id: environmentId,
       tenant_id: input.tenant_id,
       integration: integration.name,
@@ -184,7 +208,13 @@ export class Accounts {
       const origin = checkUpstreamOrigin(integration, merged, this.#deps.allowedUpstreamOrigins);
       const credentialNames = new Set(integration.credentials.map((f) => f.name));
       if (Object.keys(input.context).some((k) => credentialNames.has(k))) {
-        const { status, lastError } = await validateCredentials(integration, origin, merged);
+        const override = rowToAccount(row).rateLimit;
+        const { status, lastError } = await validateCredentials(
+          integration,
+          origin,
+          merged,
+          this.#paced(id, integration, override ?? undefined),
+        );
         changes.status = status;
         changes.last_error = lastError;
       }
@@ -213,6 +243,10 @@ export class Accounts {
   async delete(environmentId: string, id: string): Promise<void> {
     if (!(await deleteAccountRow(this.#deps.db, environmentId, id))) throw notFound(id);
     await this.#deps.events?.accountEvent(environmentId, 'deleted', { id });
+  }
+
+  #paced(accountId: string, integration: IntegrationDefinition, rateLimit = integration.rateLimit) {
+    return this.#pace && { take: this.#pace, accountId, rateLimit };
   }
 
   async #emit(account: IntegratedAccount, event: AccountEvent): Promise<void> {

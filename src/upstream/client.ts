@@ -176,6 +176,21 @@ export class UpstreamClient {
     }
   }
 
+  /**
+   * A slot in the account's budget for a call made outside `call` (credential validation, which must work
+   * before an account exists); returns its release. Pacing failures become the same 429/503 as in `call`.
+   */
+  async reserveSlot(target: UpstreamTarget): Promise<() => Promise<void>> {
+    try {
+      const slot = await this.pacer.acquire(target.accountId, target.rateLimit, this.#maxWaitMs);
+      return async () => {
+        await this.pacer.release(slot);
+      };
+    } catch (error) {
+      throw this.#clientError(error, target, target.integration.label);
+    }
+  }
+
   /** One attempt: breaker, pacing slot, send, classify; the slot is released however it ends. */
   async #attempt(
     target: UpstreamTarget,
