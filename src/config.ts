@@ -22,6 +22,8 @@ export interface Config {
   allowedUpstreamOrigins: string[];
   /** Where link pages and docs say the server lives. */
   publicUrl: string | undefined;
+  /** Believe X-Forwarded-* headers (only behind a load balancer that sets them). */
+  trustProxy: boolean;
   logLevel: string;
   bodyLimitBytes: number;
   /** Webhook target origins allowed despite the guard (http, loopback, private addresses), e.g. a local receiver. */
@@ -155,6 +157,13 @@ function durationSeconds(env: Env, name: string, fallback: number, minSeconds: n
   return seconds;
 }
 
+function flag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(name, 'use true or false');
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -188,6 +197,7 @@ export function loadConfig(env: Env = process.env): Config {
     apiToken,
     allowedUpstreamOrigins: origins(env, 'SWITCHBOARD_ALLOW_UPSTREAM'),
     publicUrl: url(env, 'SWITCHBOARD_PUBLIC_URL', ['http:', 'https:']),
+    trustProxy: flag(env, 'TRUST_PROXY'),
     logLevel,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     allowedWebhookTargets: origins(env, 'SWITCHBOARD_ALLOW_WEBHOOK_TARGETS'),

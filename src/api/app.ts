@@ -80,7 +80,8 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
     },
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
-    trustProxy: true,
+    // Client-supplied X-Forwarded-* would otherwise steer the URLs the server hands out (link and callback URLs).
+    trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.decorateRequest('environmentId', '');
