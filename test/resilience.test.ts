@@ -175,13 +175,14 @@ describe('pacing in one instance (memory store)', () => {
   });
 
   it('answers 429 with Retry-After when Switchboard cannot start the call within the maximum wait', async () => {
-    const id = await linkLeadSquared(impatient, sandbox, { calls: 1, windowSeconds: 5 });
+    // Two per 5 s: linking spent one on validating the keys (it is paced like any call), one is left.
+    const id = await linkLeadSquared(impatient, sandbox, { calls: 2, windowSeconds: 5 });
     const path = `/proxy/user-search?integrated_account_id=${id}&limit=5`;
     const responses = await Promise.all([1, 2, 3].map(() => impatient.request('GET', path)));
     expect(responses.map((r) => r.status).sort()).toEqual([200, 429, 429]);
     for (const rejected of responses.filter((r) => r.status === 429)) {
       expect(rejected.body).toMatchObject({ code: 'UPSTREAM_BUDGET_EXHAUSTED' });
-      expect(rejected.body.message).toMatch(/Switchboard is pacing calls to LeadSquared .*1 calls per 5 s/);
+      expect(rejected.body.message).toMatch(/Switchboard is pacing calls to LeadSquared .*2 calls per 5 s/);
       expect(rejected.body.truto_is_remote_error).toBeUndefined();
       expect(Number(rejected.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(rejected.headers.get('ratelimit-remaining')).toBe('0');
@@ -356,10 +357,14 @@ describe('Redis unreachable (REDIS_URL set)', () => {
   });
 
   it('fails closed: a clear 503 and no call reaches the vendor', async () => {
-    const id = await linkLeadSquared(server, sandbox, { calls: 25, windowSeconds: 5 });
-    const responses = await Promise.all(
-      Array.from({ length: 5 }, () => server.request('GET', usersPath(id))),
-    );
+    // Even linking an account needs the budget (its keys are validated with a paced call).
+    const link = () =>
+      server.request('POST', '/integrated-account', {
+        integration: 'leadsquared',
+        tenant_id: 'redis-down',
+        context: { access_key: sandbox.accessKey, secret_key: sandbox.secretKey, api_host: sandbox.url },
+      });
+    const responses = await Promise.all(Array.from({ length: 5 }, link));
     for (const response of responses) {
       expectCleanFailure(response, [503]);
       expect(response.body.code).toBe('RATE_LIMIT_STORE_UNAVAILABLE');

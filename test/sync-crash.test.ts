@@ -4,7 +4,7 @@
  * not read the directory again from the start), completes it, and every event of the run reaches the
  * receiver, under stable ids, with valid signatures.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,41 +14,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { jobsSchemaFor } from '../src/jobs/runner.ts';
 import { type LeadSquaredSandbox, startLeadSquaredSandbox } from '../src/sandboxes/leadsquared/index.ts';
 import { LsqClient } from '../src/sandboxes/leadsquared/testing.ts';
+import { exited, serve } from './support/processes.ts';
 import { TEST_DATABASES } from './support/server.ts';
 import { deliveredRun, Receiver, summarize, until } from './sync-support.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const UM = '/v2/UserManagement.svc';
 const SEARCH = `${UM}/User/AdvancedSearch`;
 const USERS = 'user-directory/users';
-
-async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['src/cli.ts', 'serve'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr!.on('data', (chunk) => {
-    output += chunk;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`the server exited (${code}) before listening:\n${output}`)),
-    );
-  });
-  return { child, url };
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
 
 describe.each(TEST_DATABASES)('a sync across a crash on %s', (database) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-sync-crash-'));

@@ -3,7 +3,7 @@
  * flight (the receiver holds them unanswered) and others are still queued; a new process on the same data
  * delivers every event, under the ids they had. Then SIGTERM stops the server and its workers cleanly.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -14,9 +14,9 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../src/events/signing.ts';
 import { jobsSchemaFor } from '../src/jobs/runner.ts';
+import { exited, serve } from './support/processes.ts';
 import { TEST_DATABASES } from './support/server.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const UNREACHABLE = 'http://127.0.0.1:9';
 
 interface Hit {
@@ -36,34 +36,6 @@ async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 2
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['src/cli.ts', 'serve'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr!.on('data', (chunk) => {
-    output += chunk;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`the server exited (${code}) before listening:\n${output}`)),
-    );
-  });
-  return { child, url };
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
 describe.each(TEST_DATABASES)('webhook outbox across a crash on %s', (database) => {

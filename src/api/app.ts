@@ -5,7 +5,7 @@
 import type { Writable } from 'node:stream';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import qs from 'qs';
 import type { Services } from '../services.ts';
 import { authenticate } from './auth.ts';
@@ -71,7 +71,7 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
       ...(logStream ? { stream: logStream } : {}),
     },
     // One log line per request (written in onResponse below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     routerOptions: {
       // Truto clients send `a[]=x` (Python SDK) and `a[0]=x` (TS SDK); qs reads both.
