@@ -200,6 +200,7 @@ export async function streamNdjson<T>(
         yield `${JSON.stringify(shape(next.value))}\n`;
       }
     } catch (error) {
+      if (!(error instanceof SwitchboardError)) reply.log.error({ err: error }, 'stream failed');
       const envelope =
         error instanceof SwitchboardError
           ? error.toJSON()
@@ -210,8 +211,6 @@ export async function streamNdjson<T>(
   reply.type('application/x-ndjson; charset=utf-8');
   return reply.send(Readable.from(lines()));
 }
-
-export type { AccountCaller };
 
 /** The account's caller and the resource's mapping for a write; writes may retry only with an Idempotency-Key. */
 async function openForWrite(services: Services, request: FastifyRequest, model: string, resource: string) {
