@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Keyring } from '../crypto/keyring.ts';
+import type { Keyset } from '../store/keyset.ts';
 import { SwitchboardError } from './errors.ts';
 
 export function encodeCursor(keyring: Keyring, state: unknown): string {
@@ -24,12 +25,6 @@ export function decodeCursor<T>(keyring: Keyring, cursor: string): T {
     );
   }
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as T;
-}
-
-/** A position in a list ordered by (created_at, id): the admin lists' cursor. */
-export interface Keyset {
-  createdAt: string;
-  id: string;
 }
 
 export function decodeKeyset(keyring: Keyring, cursor: string | undefined): Keyset | undefined {

@@ -8,6 +8,7 @@ import { SwitchboardError } from '../api/errors.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Db } from '../store/database.ts';
+import { pastKeyset } from '../store/keyset.ts';
 import type { WebhookDeliveryTable, WebhookTable } from '../store/schema.ts';
 import { checkEventTypeFilters } from './catalogue.ts';
 import { DELIVERY_QUEUE, type DeliveryJob, type EventBus } from './events.ts';
@@ -66,13 +67,7 @@ export class Webhooks {
   ): Promise<Page<WebhookTable>> {
     let q = this.#d.db.selectFrom('webhooks').selectAll().where('environment_id', '=', environmentId);
     if (query.after) {
-      const { createdAt, id } = query.after;
-      q = q.where((eb) =>
-        eb.or([
-          eb('created_at', '>', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
-        ]),
-      );
+      q = q.where(pastKeyset(query.after, 'asc'));
     }
     const rows = await q
       .orderBy('created_at')
@@ -148,13 +143,7 @@ export class Webhooks {
       .where('environment_id', '=', environmentId);
     if (query.status) q = q.where('status', '=', query.status);
     if (query.before) {
-      const { createdAt, id } = query.before;
-      q = q.where((eb) =>
-        eb.or([
-          eb('created_at', '<', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
-        ]),
-      );
+      q = q.where(pastKeyset(query.before, 'desc'));
     }
     const rows = await q
       .orderBy('created_at', 'desc')

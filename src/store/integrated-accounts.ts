@@ -5,6 +5,7 @@
 import type { Keyring, SealedValue } from '../crypto/keyring.ts';
 import type { AccountContext } from '../integrations/types.ts';
 import type { Db } from './database.ts';
+import { pastKeyset } from './keyset.ts';
 import type { IntegratedAccountTable } from './schema.ts';
 
 export const ACCOUNT_STATUSES = [
@@ -145,13 +146,7 @@ export async function listAccountRows(db: Db, query: AccountListQuery): Promise<
   if (query.tenantId !== undefined) q = q.where('tenant_id', '=', query.tenantId);
   if (query.integration !== undefined) q = q.where('integration', '=', query.integration);
   if (query.after) {
-    const { createdAt, id } = query.after;
-    q = q.where((eb) =>
-      eb.or([
-        eb('created_at', '>', createdAt),
-        eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)]),
-      ]),
-    );
+    q = q.where(pastKeyset(query.after, 'asc'));
   }
   return q
     .orderBy('created_at')

@@ -6,13 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Accounts } from '../accounts/accounts.ts';
-import type { Keyset } from '../api/cursor.ts';
 import { SwitchboardError } from '../api/errors.ts';
 import type { SyncSettings } from '../config.ts';
 import type { EventBus } from '../events/events.ts';
 import { getIntegration } from '../integrations/registry.ts';
 import type { JobLogger, JobRunner } from '../jobs/runner.ts';
 import type { Db } from '../store/database.ts';
+import type { Keyset } from '../store/keyset.ts';
+import { pastKeyset } from '../store/keyset.ts';
 import type { SyncJobRunTable, SyncSettingsTable } from '../store/schema.ts';
 import { resolveResources } from './resources.ts';
 import { initialProgress, type RunOptions, type RunStatus, runToJson } from './runs.ts';
@@ -201,13 +202,7 @@ export class SyncService {
     if (query.accountId) q = q.where('integrated_account_id', '=', query.accountId);
     if (query.status) q = q.where('status', '=', query.status);
     if (query.after) {
-      const { createdAt, id } = query.after;
-      q = q.where((eb) =>
-        eb.or([
-          eb('created_at', '<', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)]),
-        ]),
-      );
+      q = q.where(pastKeyset(query.after, 'desc'));
     }
     const rows = await q
       .orderBy('created_at', 'desc')
