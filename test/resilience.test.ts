@@ -4,7 +4,7 @@
  * Two instances sharing Redis: scale-out.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SwitchboardError } from '../src/api/errors.ts';
+import { SwitchboardError } from '../src/errors.ts';
 import type { FaultRule, LeadSquaredSandbox } from '../src/sandboxes/leadsquared/index.ts';
 import { startLeadSquaredSandbox } from '../src/sandboxes/leadsquared/index.ts';
 import { AttemptFailure, DEFAULT_RETRY, decideRetry } from '../src/upstream/retry.ts';

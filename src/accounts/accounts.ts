@@ -3,8 +3,8 @@
  * against the vendor), read, list, patch (top-level context merge, re-validated), delete.
  */
 import { randomUUID } from 'node:crypto';
-import { SwitchboardError } from '../api/errors.ts';
 import type { Keyring } from '../crypto/keyring.ts';
+import { SwitchboardError } from '../errors.ts';
 import { getIntegration } from '../integrations/registry.ts';
 import type { AccountContext, IntegrationDefinition } from '../integrations/types.ts';
 import type { Db } from '../store/database.ts';

@@ -4,9 +4,9 @@
  * hit the database on every call; a deleted token stops working within that time on every instance.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SwitchboardError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { findEnvironmentByToken } from '../store/tenancy.ts';
-import { SwitchboardError } from './errors.ts';
 
 const CACHE_TTL_MS = 5_000;
 const CACHE_MAX = 10_000;

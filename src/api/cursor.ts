@@ -5,8 +5,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Keyring } from '../crypto/keyring.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { Keyset } from '../store/keyset.ts';
-import { SwitchboardError } from './errors.ts';
 
 export function encodeCursor(keyring: Keyring, state: unknown): string {
   const payload = Buffer.from(JSON.stringify(state)).toString('base64url');

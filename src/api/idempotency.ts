@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SwitchboardError } from '../errors.ts';
 import type { Db } from '../store/database.ts';
-import { SwitchboardError } from './errors.ts';
 
 const TTL_MS = 24 * 60 * 60 * 1000;
 

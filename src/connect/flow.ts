@@ -14,8 +14,8 @@
  * Wrong credentials leave nothing behind but a failed-attempt count on the token.
  */
 import type { Accounts } from '../accounts/accounts.ts';
-import { SwitchboardError } from '../api/errors.ts';
 import type { Keyring } from '../crypto/keyring.ts';
+import { SwitchboardError } from '../errors.ts';
 import { findIntegration, listIntegrations } from '../integrations/registry.ts';
 import type { AccountContext, CredentialField, IntegrationDefinition } from '../integrations/types.ts';
 import type { Db } from '../store/database.ts';

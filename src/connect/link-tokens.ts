@@ -5,9 +5,9 @@
  * many refused attempts (so one leaked token cannot be used to test key pairs against a vendor).
  */
 import { randomUUID } from 'node:crypto';
-import { SwitchboardError } from '../api/errors.ts';
 import type { Keyring, SealedValue } from '../crypto/keyring.ts';
 import { hashToken, newToken } from '../crypto/tokens.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { AccountContext } from '../integrations/types.ts';
 import type { Db } from '../store/database.ts';
 import type { LinkTokenTable } from '../store/schema.ts';

@@ -2,7 +2,7 @@
  * The events Switchboard publishes, and the filters a webhook subscription may use: an event type, a group
  * wildcard such as `integrated_account:*`, or `*` for everything. `test` is sent only by `POST /webhook/test`.
  */
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 
 export const EVENT_TYPES = [
   'integrated_account:created',

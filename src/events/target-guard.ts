@@ -8,7 +8,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { Agent } from 'undici';
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 
 const blocked = new net.BlockList();
 for (const [address, prefix] of [

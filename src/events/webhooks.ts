@@ -4,8 +4,8 @@
  * test, deliveries, redeliver.
  */
 import { randomUUID } from 'node:crypto';
-import { SwitchboardError } from '../api/errors.ts';
 import type { Keyring } from '../crypto/keyring.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import type { Db } from '../store/database.ts';
 import { pastKeyset } from '../store/keyset.ts';

@@ -1,5 +1,5 @@
 /** Every integration Switchboard knows, by name. */
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 import { hubspot } from './hubspot/definition.ts';
 import { leadsquared } from './leadsquared/definition.ts';
 import type { IntegrationDefinition } from './types.ts';

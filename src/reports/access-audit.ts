@@ -4,7 +4,7 @@
  * CSV or JSON, so a directory of any size is reported in constant memory.
  */
 import type { Accounts } from '../accounts/accounts.ts';
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { Db } from '../store/database.ts';
 
 export const AUDIT_RESOURCE = 'user-directory/users';

@@ -3,7 +3,7 @@
  * or by resource name alone (`users`, looked up in `user-directory` first). By default, the integration's
  * `user-directory` resources (users, groups, roles), or every listable resource if it has none.
  */
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { IntegrationDefinition } from '../integrations/types.ts';
 import { RESOURCE_SPECS } from '../unified/models.ts';
 

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Accounts } from '../accounts/accounts.ts';
-import { SwitchboardError } from '../api/errors.ts';
 import type { SyncSettings } from '../config.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { EventBus } from '../events/events.ts';
 import { getIntegration } from '../integrations/registry.ts';
 import type { JobLogger, JobRunner } from '../jobs/runner.ts';

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Updateable } from 'kysely';
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { EventBus } from '../events/events.ts';
 import type { IntegrationDefinition } from '../integrations/types.ts';
 import type { JobContext, JobLogger, JobRunner } from '../jobs/runner.ts';

@@ -1,5 +1,5 @@
 /** Checks a unified write body against the mapping's documented fields: unknown or missing fields are a 400. */
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { BodyField } from './types.ts';
 
 export function checkBody(

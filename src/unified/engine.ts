@@ -3,7 +3,7 @@
  * fetches one vendor page, maps vendor records to unified ones and applies the remaining filters.
  * It knows nothing about any particular vendor.
  */
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 import { matches } from './filters.ts';
 import type { ResourceSpec } from './models.ts';
 import type { Caller, Condition, ListQuery, UnifiedRecord, UnifiedResourceMapping } from './types.ts';

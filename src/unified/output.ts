@@ -2,7 +2,7 @@
  * Shapes records for the response: `truto_ignore_remote_data`, `truto_exclude_fields`, the `normalized`
  * format (no `remote_data`, and empty values — null, '', [] — left out) and `truto_key_by`.
  */
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { OutputOptions } from './query.ts';
 import type { UnifiedRecord } from './types.ts';
 

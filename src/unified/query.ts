@@ -3,7 +3,7 @@
  * and the `truto_*` options. Anything unknown or malformed is a 400 that says what is accepted; nothing is
  * silently ignored.
  */
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { ResourceSpec } from './models.ts';
 import { type Condition, type ListQuery, OPERATORS, type Operator, type SortKey } from './types.ts';
 

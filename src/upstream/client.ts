@@ -16,10 +16,11 @@
 import { DelegateBackoff, handleWhen, retry, TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import type { Registry } from 'prom-client';
 import { errors as undiciErrors } from 'undici';
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { AccountContext, IntegrationDefinition } from '../integrations/types.ts';
 import { type BreakerSettings, Breakers, CircuitOpen } from './breakers.ts';
-import { sendUpstream, UpstreamBodyError } from './http.ts';
+import { buildUrl, sendGuarded, UpstreamBodyError } from './http.ts';
+import type { GuardedUrl } from './origin-guard.ts';
 import { MemoryPaceStore, type PaceStore, PaceStoreUnavailable } from './pace-store.ts';
 import { Pacer, PacingRejected, type Slot } from './pacer.ts';
 import { AttemptFailure, DEFAULT_RETRY, decideRetry, type RetrySettings } from './retry.ts';
@@ -136,6 +137,8 @@ export class UpstreamClient {
   }
 
   async call(target: UpstreamTarget, call: UpstreamCall, options: CallOptions): Promise<UpstreamResult> {
+    // The origin guard first: a refused URL costs no budget, opens no connection and is never retried.
+    const url = buildUrl({ ...call, origin: target.origin, basePath: target.integration.basePath });
     const started = Date.now();
     const windowMs = target.rateLimit.windowSeconds * 1000;
     const label = target.integration.label;
@@ -151,7 +154,7 @@ export class UpstreamClient {
     try {
       const response = await policy.execute(async ({ attempt }) => {
         try {
-          const outcome = await this.#attempt(target, call, options, started, attempt, lastFailure);
+          const outcome = await this.#attempt(target, call, url, options, started, attempt, lastFailure);
           budget = outcome.budget;
           return outcome.response;
         } catch (error) {
@@ -195,6 +198,7 @@ export class UpstreamClient {
   async #attempt(
     target: UpstreamTarget,
     call: UpstreamCall,
+    url: GuardedUrl,
     options: CallOptions,
     started: number,
     attempt: number,
@@ -237,7 +241,7 @@ export class UpstreamClient {
     const timeoutMs = this.#options.timeoutMs;
     try {
       const response = await this.breakers.execute(target.origin, () =>
-        this.#send(target, call, options, timeoutMs),
+        this.#send(target, call, url, options, timeoutMs),
       );
       this.#metrics?.attempts.inc({ integration: target.integration.name, outcome: 'ok' });
       return { response, budget: await release() };
@@ -263,6 +267,7 @@ export class UpstreamClient {
   async #send(
     target: UpstreamTarget,
     call: UpstreamCall,
+    url: GuardedUrl,
     options: CallOptions,
     timeoutMs: number,
   ): Promise<UpstreamResponse> {
@@ -271,10 +276,11 @@ export class UpstreamClient {
     try {
       response = await timeout(timeoutMs, TimeoutStrategy.Aggressive).execute(
         ({ signal }) =>
-          sendUpstream({
-            ...call,
-            origin: target.origin,
-            basePath: integration.basePath,
+          sendGuarded({
+            url,
+            method: call.method,
+            headers: call.headers,
+            body: call.body,
             auth: integration.authorize(target.context),
             timeoutMs,
             signal,

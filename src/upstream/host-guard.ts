@@ -3,7 +3,7 @@
  * serves (LeadSquared: its regional HTTPS hosts) or one the operator allowed explicitly
  * (`SWITCHBOARD_ALLOW_UPSTREAM`, e.g. a local sandbox). Anything else is refused with a 400 saying why.
  */
-import { SwitchboardError } from '../api/errors.ts';
+import { SwitchboardError } from '../errors.ts';
 import type { AccountContext, IntegrationDefinition } from '../integrations/types.ts';
 
 export function checkUpstreamOrigin(

@@ -1,8 +1,11 @@
 /**
  * The raw outbound HTTP call (undici, pooled keep-alive connections). Auth injection happens here and only
- * here, so credentials never pass through routes or logs. Resilience (pacing, retries, breaker) wraps this.
+ * here, so credentials never pass through routes or logs. The URL is built by the origin guard
+ * (`origin-guard.ts`) before anything is sent; redirects are never followed. Resilience (pacing, retries,
+ * breaker) wraps this.
  */
 import { Agent, request } from 'undici';
+import { type GuardedUrl, guardUpstreamUrl } from './origin-guard.ts';
 import type { UpstreamCall, UpstreamResponse } from './types.ts';
 
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
@@ -16,18 +19,41 @@ export interface PreparedCall extends UpstreamCall {
   signal?: AbortSignal;
 }
 
-export function buildUrl(call: Pick<PreparedCall, 'origin' | 'basePath' | 'path' | 'query' | 'auth'>): URL {
-  const url = new URL(`${call.basePath}${call.path.startsWith('/') ? '' : '/'}${call.path}`, call.origin);
-  for (const [key, value] of Object.entries(call.query ?? {})) {
-    if (value !== undefined) url.searchParams.set(key, String(value));
-  }
-  for (const [key, value] of Object.entries(call.auth.query ?? {})) url.searchParams.set(key, value);
-  return url;
+/** The final URL of a call, through the origin guard (throws 400 `UPSTREAM_PATH_NOT_ALLOWED`). */
+export function buildUrl(
+  call: Pick<PreparedCall, 'origin' | 'basePath' | 'path' | 'absoluteUrl' | 'query'>,
+): GuardedUrl {
+  return guardUpstreamUrl(
+    { origin: call.origin, basePath: call.basePath },
+    { path: call.path, absoluteUrl: call.absoluteUrl },
+    call.query,
+  );
 }
 
-export async function sendUpstream(call: PreparedCall): Promise<UpstreamResponse> {
+/** One request to a guarded URL; the auth's query parameters (if any) are added to a copy of it. */
+export interface OutboundRequest {
+  url: GuardedUrl;
+  method: UpstreamCall['method'];
+  headers?: Record<string, string>;
+  body?: unknown;
+  auth: PreparedCall['auth'];
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Guards the call's URL, then sends it. */
+export function sendUpstream(call: PreparedCall): Promise<UpstreamResponse> {
+  return sendGuarded({ ...call, url: buildUrl(call) });
+}
+
+export async function sendGuarded(call: OutboundRequest): Promise<UpstreamResponse> {
+  let url: URL = call.url;
+  if (call.auth.query && Object.keys(call.auth.query).length > 0) {
+    url = new URL(call.url);
+    for (const [key, value] of Object.entries(call.auth.query)) url.searchParams.set(key, value);
+  }
   const hasBody = call.body !== undefined;
-  const response = await request(buildUrl(call), {
+  const response = await request(url, {
     method: call.method,
     dispatcher: agent,
     headers: {

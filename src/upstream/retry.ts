@@ -3,7 +3,7 @@
  * (`decideRetry`, undici/Nango style: `{ retry, reason, waitMs }`). Everything about retrying lives here;
  * the client only executes the decision (through cockatiel's retry policy).
  */
-import type { SwitchboardError } from '../api/errors.ts';
+import type { SwitchboardError } from '../errors.ts';
 
 /**
  * - `rate-limited`: the vendor refused the call as over its limit (429, or LeadSquared's HTTP 200 + MX body).

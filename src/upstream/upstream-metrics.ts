@@ -1,5 +1,6 @@
 /** Prometheus metrics of the upstream path (`GET /metrics`), one set per server's registry. */
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { type GuardRefusal, guardRefusals } from './origin-guard.ts';
 
 export class UpstreamMetrics {
   readonly attempts: Counter<'integration' | 'outcome'>;
@@ -9,6 +10,7 @@ export class UpstreamMetrics {
   readonly pacingWait: Histogram<'integration'>;
   readonly circuitOpen: Counter<'integration'>;
   readonly storeUnavailable: Counter;
+  readonly guardRefused: Counter<'reason'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -53,6 +55,18 @@ export class UpstreamMetrics {
       name: 'switchboard_upstream_pacing_store_unavailable_total',
       help: 'Calls refused (503) because the shared rate-limit store (Redis) was unreachable',
       registers,
+    });
+    this.guardRefused = new Counter({
+      name: 'switchboard_upstream_guard_refusals_total',
+      help: 'Upstream requests refused by the origin guard before anything was sent (this process), by reason',
+      labelNames: ['reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [reason, count] of Object.entries(guardRefusals)) {
+          this.inc({ reason: reason as GuardRefusal }, count);
+        }
+      },
     });
   }
 }

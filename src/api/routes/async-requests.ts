@@ -4,10 +4,10 @@
  */
 import { Type } from '@fastify/type-provider-typebox';
 import { asyncRequestToJson } from '../../async-requests/async-requests.ts';
+import { SwitchboardError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { openCaller } from '../../upstream/account-caller.ts';
 import type { App } from '../app.ts';
-import { SwitchboardError } from '../errors.ts';
 
 /** LeadSquared's callback payload is undocumented; any failure count or a non-success status means failed. */
 function outcomeStatus(body: unknown): 'completed' | 'failed' {

@@ -13,9 +13,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConnectFlow } from '../../connect/flow.ts';
 import { LinkTokens } from '../../connect/link-tokens.ts';
 import { ASSETS, LINK_SDK, PAGE_HTML, PAGE_SECURITY_HEADERS } from '../../connect/page.ts';
+import { SwitchboardError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app.ts';
-import { SwitchboardError } from '../errors.ts';
 import { registerLinkTokenRoutes } from './link-token.ts';
 
 const tags = ['connect (hosted page)'];

@@ -5,10 +5,10 @@
  */
 import { Type } from '@fastify/type-provider-typebox';
 import type { LinkTokens } from '../../connect/link-tokens.ts';
+import { SwitchboardError } from '../../errors.ts';
 import { getIntegration } from '../../integrations/registry.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app.ts';
-import { SwitchboardError } from '../errors.ts';
 import { publicBaseUrl } from '../public-url.ts';
 
 const tags = ['link tokens'];

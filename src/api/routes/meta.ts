@@ -5,12 +5,12 @@
  * `/unified/{model}/{resource}/meta/{method}?integrated_account_id=`.
  */
 import { Type } from '@fastify/type-provider-typebox';
+import { SwitchboardError } from '../../errors.ts';
 import { findIntegration, listIntegrations } from '../../integrations/registry.ts';
 import type { IntegrationDefinition } from '../../integrations/types.ts';
 import type { Services } from '../../services.ts';
 import type { ResourceSpec } from '../../unified/models.ts';
 import type { App } from '../app.ts';
-import { SwitchboardError } from '../errors.ts';
 import { specOf } from './unified.ts';
 
 const COMMON_QUERY = {

@@ -5,6 +5,7 @@
  */
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SwitchboardError } from '../../errors.ts';
 import type { ProxyResource, ProxyWrite } from '../../integrations/types.ts';
 import type { Services } from '../../services.ts';
 import { parseLimit } from '../../unified/query.ts';
@@ -12,7 +13,6 @@ import { type AccountCaller, openCaller } from '../../upstream/account-caller.ts
 import type { HttpMethod } from '../../upstream/types.ts';
 import type { App } from '../app.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { SwitchboardError } from '../errors.ts';
 import { idempotencyKeyOf, runIdempotent } from '../idempotency.ts';
 import { publicBaseUrl } from '../public-url.ts';
 import { setBudgetHeaders } from './upstream-headers.ts';
@@ -30,6 +30,13 @@ interface ProxyCursor {
   a: string;
   s: unknown;
   n: number | undefined;
+}
+
+/** The part of the request target after `/custom/`, before the query, exactly as sent. */
+function customPath(target: string): string {
+  const path = target.split('?')[0] ?? '';
+  const at = path.indexOf('/custom/');
+  return at < 0 ? '' : path.slice(at + '/custom/'.length);
 }
 
 function vendorQuery(query: Record<string, unknown>): Record<string, unknown> {
@@ -139,17 +146,9 @@ export function registerProxyRoutes(app: App, services: Services): void {
       querystring: AccountQuery,
     },
     handler: async (request, reply) => {
-      const path = (request.params as { '*': string })['*'];
-      if (
-        !path ||
-        path.split('/').some((segment) => segment === '..' || segment === '.') ||
-        /^[a-z]+:/i.test(path)
-      ) {
-        throw new SwitchboardError(
-          'INVALID_REQUEST',
-          'custom path must be a relative path under the vendor base URL',
-        );
-      }
+      // The path as the client wrote it (still percent-encoded): the origin guard decides what may leave.
+      const path = customPath(request.raw.url ?? '');
+      if (!path) throw new SwitchboardError('INVALID_REQUEST', 'name a path under the vendor base URL');
       const caller = await openCaller(services, request.environmentId, request.query.integrated_account_id);
       caller.writesAreSafe = idempotencyKeyOf(request) !== undefined;
       const { integrated_account_id: _, ...query } = request.query;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SwitchboardError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { checkBody } from '../../unified/body.ts';
 import {
@@ -23,7 +24,6 @@ import type { Condition, ListQuery, UnifiedResourceMapping } from '../../unified
 import { type AccountCaller, openCaller } from '../../upstream/account-caller.ts';
 import type { App } from '../app.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { SwitchboardError } from '../errors.ts';
 import { idempotencyKeyOf, runIdempotent } from '../idempotency.ts';
 import { publicBaseUrl } from '../public-url.ts';
 import { remoteQueryParams, setBudgetHeaders } from './upstream-headers.ts';

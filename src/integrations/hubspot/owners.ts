@@ -3,7 +3,7 @@
  * `is_active` filter walks the active owners first, then the archived ones. Pushed down: `email` (eq),
  * `is_active` (eq). Applied by Switchboard: everything else. HubSpot does not sort.
  */
-import { SwitchboardError } from '../../api/errors.ts';
+import { SwitchboardError } from '../../errors.ts';
 import type { Caller, Condition, UnifiedResourceMapping } from '../../unified/types.ts';
 
 interface Owner {

@@ -4,7 +4,7 @@
  * answer with a pending Switchboard async request that completes by the vendor's callback or by checking
  * (`GET /async-request/{id}`). Team membership is a user attribute, changed at once with User/Update.
  */
-import { SwitchboardError } from '../../api/errors.ts';
+import { SwitchboardError } from '../../errors.ts';
 import type { BodyField, Caller } from '../../unified/types.ts';
 import type { AsyncCheck } from '../types.ts';
 import { teams } from './lookups.ts';

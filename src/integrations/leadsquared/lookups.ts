@@ -3,7 +3,7 @@
  * groups but not their ids) and teams (ids → names). Cached per account through `caller.memo`.
  * Sales groups are plan-gated (reference §4): when the API refuses, groups are known by name only.
  */
-import { SwitchboardError } from '../../api/errors.ts';
+import { SwitchboardError } from '../../errors.ts';
 import type { Caller } from '../../unified/types.ts';
 
 export interface SalesGroup {

@@ -2,7 +2,7 @@
  * LeadSquared's own resources for the proxy API (`/proxy/{resource}`), one upstream call per request.
  * The caller's query parameters are forwarded to GET endpoints as they are.
  */
-import { SwitchboardError } from '../../api/errors.ts';
+import { SwitchboardError } from '../../errors.ts';
 import type { ProxyGet, ProxyList, ProxyQuery, ProxyResource, ProxyWrite } from '../types.ts';
 import { MAX_PAGE_SIZE, searchBody } from './search.ts';
 

@@ -2,7 +2,7 @@
  * Writing LeadSquared users through the unified API (reference §2.5–2.8, §2.11). Users are never deleted in
  * LeadSquared: `DELETE` deactivates. Email cannot change. Managers change through the bulk managers call.
  */
-import { SwitchboardError } from '../../api/errors.ts';
+import { SwitchboardError } from '../../errors.ts';
 import type { BodyField, Caller } from '../../unified/types.ts';
 import { lsqToIso } from './dates.ts';
 import { ROLES } from './role-names.ts';

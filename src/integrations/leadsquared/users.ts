@@ -4,7 +4,7 @@
  * dates (no date operators are documented for user search), sales-group membership, `in` lists, full name.
  */
 
-import { SwitchboardError } from '../../api/errors.ts';
+import { SwitchboardError } from '../../errors.ts';
 import type { Caller, Condition, UnifiedRecord, UnifiedResourceMapping } from '../../unified/types.ts';
 import { lsqToIso } from './dates.ts';
 import { type SalesGroup, salesGroups, type Team, teams } from './lookups.ts';

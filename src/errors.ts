@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   MISSING_REQUIRED_FIELDS: 400,
   UNSUPPORTED_FILTER: 400,
   UPSTREAM_HOST_NOT_ALLOWED: 400,
+  /** A request's final URL would leave the account's origin or the integration's base path (origin guard). */
+  UPSTREAM_PATH_NOT_ALLOWED: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
