@@ -20,6 +20,8 @@ export interface Config {
   apiToken: string | undefined;
   /** Extra upstream origins an operator allows (e.g. a local sandbox `http://127.0.0.1:8181`). */
   allowedUpstreamOrigins: string[];
+  /** Offer the allowed upstream origins on the connect page ("Sandbox N") and probe them in Auto-detect. */
+  connectSandboxes: boolean;
   /** Where link pages and docs say the server lives. */
   publicUrl: string | undefined;
   /** Believe X-Forwarded-* headers (only behind a load balancer that sets them). */
@@ -196,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionKeys,
     apiToken,
     allowedUpstreamOrigins: origins(env, 'SWITCHBOARD_ALLOW_UPSTREAM'),
+    connectSandboxes: flag(env, 'SWITCHBOARD_CONNECT_SANDBOXES'),
     publicUrl: url(env, 'SWITCHBOARD_PUBLIC_URL', ['http:', 'https:']),
     trustProxy: flag(env, 'TRUST_PROXY'),
     logLevel,

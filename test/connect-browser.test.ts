@@ -74,7 +74,9 @@ describe.skipIf(browserMissing)('connect page in a browser', () => {
     ]);
     otherRegionHost = `http://localhost:${new URL(otherRegion.url).port}`;
     server = await startTestServer({
+      // Offered on the page as Sandbox 1..4, in this order.
       SWITCHBOARD_ALLOW_UPSTREAM: [sandbox.url, otherRegion.url, otherRegionHost, UNREACHABLE].join(','),
+      SWITCHBOARD_CONNECT_SANDBOXES: 'true',
     });
     app = http.createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html' }).end(SDK_DEMO(server.url));
@@ -163,7 +165,7 @@ describe.skipIf(browserMissing)('connect page in a browser', () => {
     expect(order).toEqual(['access_key', 'secret_key', 'Show', 'api_host', 'Connect']);
     expect(await page.getByLabel('API Host').inputValue()).toBe('auto');
 
-    await fill(page, { access: sandbox.accessKey, secret: 'f'.repeat(40), host: sandbox.url });
+    await fill(page, { access: sandbox.accessKey, secret: 'f'.repeat(40), host: 'sandbox-1' });
     await page.getByLabel('Secret Key', { exact: true }).press('Enter');
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.textContent()).toContain('Those keys didn’t work');
@@ -215,7 +217,7 @@ describe.skipIf(browserMissing)('connect page in a browser', () => {
     });
     const page = await open(link_url);
     await page.getByLabel('Access Key').waitFor();
-    await fill(page, { access: otherRegion.accessKey, secret: otherRegion.secretKey, host: otherRegion.url });
+    await fill(page, { access: otherRegion.accessKey, secret: otherRegion.secretKey, host: 'sandbox-2' });
     const alert = page.getByRole('alert');
     // As LeadSquared itself would: the keys' account lives on India (Mumbai).
     otherRegion.control.setSettings({ apiHost: 'api-in21.leadsquared.com' });
@@ -231,9 +233,10 @@ describe.skipIf(browserMissing)('connect page in a browser', () => {
     }
     // The sandbox's other "region" is http://localhost:<port>: the suggestion fixes it in one click.
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
-    await expect.poll(() => alert.textContent()).toContain(otherRegionHost);
+    await expect.poll(() => alert.textContent()).toContain('Sandbox 3');
+    expect(await alert.textContent()).not.toContain(otherRegionHost);
     expect(await accounts('browser-region')).toEqual([]);
-    await page.getByRole('button', { name: `Use ${otherRegionHost} and connect` }).click();
+    await page.getByRole('button', { name: 'Use Sandbox 3 and connect' }).click();
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent())
       .toBe('LeadSquared is connected');
@@ -251,7 +254,7 @@ describe.skipIf(browserMissing)('connect page in a browser', () => {
     const { link_url } = await link({ tenant_id: 'browser-down', integration: 'leadsquared' });
     const page = await open(link_url);
     await page.getByLabel('Access Key').waitFor();
-    await fill(page, { access: sandbox.accessKey, secret: sandbox.secretKey, host: UNREACHABLE });
+    await fill(page, { access: sandbox.accessKey, secret: sandbox.secretKey, host: 'sandbox-4' });
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('We couldn’t reach LeadSquared');
     expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
@@ -288,7 +291,7 @@ describe.skipIf(browserMissing)('connect page in a browser', () => {
       method: 'POST',
       headers: { authorization: `Bearer ${link_token}`, 'content-type': 'application/json' },
       body: JSON.stringify({
-        context: { access_key: sandbox.accessKey, secret_key: sandbox.secretKey, api_host: sandbox.url },
+        context: { access_key: sandbox.accessKey, secret_key: sandbox.secretKey, api_host: 'sandbox-1' },
       }),
     });
     const { integrated_account_id: id } = (await first.json()) as { integrated_account_id: string };
@@ -351,7 +354,7 @@ describe.skipIf(browserMissing)('connect page in a browser', () => {
       expect(await outcome()).toMatchObject({ error: { type: 'closed', name: 'SwitchboardLinkError' } });
 
       [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#connect')]);
-      await fill(popup, { access: 'u$rnope', secret: 'nope', host: sandbox.url });
+      await fill(popup, { access: 'u$rnope', secret: 'nope', host: 'sandbox-1' });
       await popup.getByRole('button', { name: 'Connect', exact: true }).click();
       await popup.getByRole('alert').waitFor();
       await popup.close();

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LeadSquaredSandbox, startLeadSquaredSandbox } from '../src/sandboxes/leadsquared/index.ts';
 import { createApiToken, createEnvironment } from '../src/store/tenancy.ts';
+import { type Listener, startRecordingListener } from './support/raw-http.ts';
 import { startTestServer, TEST_DATABASES, type TestServer } from './support/server.ts';
 
 const UNREACHABLE = 'http://127.0.0.1:9';
@@ -25,7 +26,11 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
     otherRegion = await startLeadSquaredSandbox({ users: 30, seed: 8, wrongRegion: true });
     otherRegionHost = `http://localhost:${new URL(otherRegion.url).port}`;
     server = await startTestServer(
-      { SWITCHBOARD_ALLOW_UPSTREAM: [sandbox.url, otherRegion.url, otherRegionHost, UNREACHABLE].join(',') },
+      {
+        // Offered as Sandbox 1..4 on the page, in this order.
+        SWITCHBOARD_ALLOW_UPSTREAM: [sandbox.url, otherRegion.url, otherRegionHost, UNREACHABLE].join(','),
+        SWITCHBOARD_CONNECT_SANDBOXES: 'true',
+      },
       database,
     );
   });
@@ -59,7 +64,7 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
   const goodKeys = () => ({
     access_key: sandbox.accessKey,
     secret_key: sandbox.secretKey,
-    api_host: sandbox.url,
+    api_host: 'sandbox-1',
   });
 
   async function accounts(tenant = 'acme') {
@@ -191,7 +196,7 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
       expect(apiToken.status).toBe(410);
     });
 
-    it('describes the form: declared fields, regions with Auto-detect, operator-allowed hosts', async () => {
+    it('describes the form: declared fields, regions with Auto-detect, sandboxes by number only', async () => {
       const { link_token } = await linkToken({
         tenant_id: 'acme',
         integration: 'leadsquared',
@@ -213,7 +218,11 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
       expect(hosts[0]).toBe('auto');
       expect(hosts).toContain('api.leadsquared.com');
       expect(hosts).toContain('api-in21.leadsquared.com');
-      expect(hosts).toContain(sandbox.url);
+      expect(hosts).toContain('sandbox-1');
+      expect(JSON.stringify(fields[2].options)).not.toContain('127.0.0.1');
+      expect(fields[2].options.find((o: { value: string }) => o.value === 'sandbox-4').label).toBe(
+        'Sandbox 4',
+      );
     });
 
     it('offers every integration when the token names none, and skips fields the token context sets', async () => {
@@ -237,7 +246,7 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
     it('refuses wrong keys, saves nothing, and leaves the token usable', async () => {
       const { link_token } = await linkToken({ tenant_id: 'wrong-keys', integration: 'leadsquared' });
       const wrong = await call('POST', '/connect/link', link_token, {
-        context: { access_key: sandbox.accessKey, secret_key: 'f'.repeat(40), api_host: sandbox.url },
+        context: { access_key: sandbox.accessKey, secret_key: 'f'.repeat(40), api_host: 'sandbox-1' },
       });
       expect(wrong.status).toBe(422);
       expect(wrong.body).toMatchObject({
@@ -245,11 +254,22 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
         details: { error_type: 'validation_error', reason: 'invalid_credentials' },
       });
       expect(wrong.text).not.toContain('f'.repeat(40));
+      // Auto-detect: a sandbox refusing the keys says nothing about real keys. The vendor's own host
+      // cannot be reached from this machine, so the answer is "could not reach", per host.
       const auto = await call('POST', '/connect/link', link_token, {
         context: { access_key: 'u$rnope', secret_key: 'nope', api_host: 'auto' },
       });
-      expect(auto.status).toBe(422);
-      expect(auto.body.details.reason).toBe('invalid_credentials');
+      expect(auto.status).toBe(503);
+      expect(auto.body.details).toMatchObject({
+        reason: 'unreachable',
+        hosts: [
+          { host: 'LeadSquared', outcome: 'unreachable' },
+          { host: 'Sandbox 1', outcome: 'unauthorized' },
+          { host: 'Sandbox 2', outcome: 'unauthorized' },
+          { host: 'Sandbox 3', outcome: 'unauthorized' },
+          { host: 'Sandbox 4', outcome: 'unreachable' },
+        ],
+      });
       expect(await accounts('wrong-keys')).toEqual([]);
       expect((await call('GET', '/connect/session', link_token)).status).toBe(200);
     });
@@ -257,7 +277,7 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
     it('checks the entered fields: required, text only, hosts from the list', async () => {
       const { link_token } = await linkToken();
       const missing = await call('POST', '/connect/link', link_token, {
-        context: { access_key: '  ', api_host: sandbox.url },
+        context: { access_key: '  ', api_host: 'sandbox-1' },
       });
       expect(missing.status).toBe(400);
       expect(missing.body).toMatchObject({
@@ -268,7 +288,13 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
         context: { ...goodKeys(), secret_key: 42 },
       });
       expect(notText.status).toBe(400);
-      for (const host of ['http://127.0.0.1:6379', 'evil.example.com', 'api.leadsquared.com.evil.com']) {
+      for (const host of [
+        'http://127.0.0.1:6379',
+        'evil.example.com',
+        'api.leadsquared.com.evil.com',
+        sandbox.url, // an operator-allowed origin is offered as "sandbox-1", never taken as a raw URL
+        'sandbox-9',
+      ]) {
         const response = await call('POST', '/connect/link', link_token, {
           context: { ...goodKeys(), api_host: host },
         });
@@ -298,7 +324,7 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
         reconnected: false,
         redirect_url: `https://app.example.com/done?step=2&integrated_account_id=${id}&integration=leadsquared`,
         account_name: sandbox.control.data.orgName,
-        api_host: sandbox.url,
+        api_host: 'Sandbox 1',
       });
       expect(linked.text).not.toContain(sandbox.secretKey);
       const listed = await accounts('linked');
@@ -348,7 +374,7 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
         context: { ...goodKeys(), api_host: 'auto' },
       });
       expect(linked.status, linked.text).toBe(201);
-      expect(linked.body.api_host).toBe(sandbox.url);
+      expect(linked.body.api_host).toBe('Sandbox 1');
       const [account] = await accounts('auto');
       expect(account).toMatchObject({ status: 'active', context: { api_host: sandbox.url } });
     });
@@ -357,24 +383,24 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
       const keys = { access_key: otherRegion.accessKey, secret_key: otherRegion.secretKey };
       const { link_token } = await linkToken({ tenant_id: 'region', integration: 'leadsquared' });
       const wrong = await call('POST', '/connect/link', link_token, {
-        context: { ...keys, api_host: otherRegion.url },
+        context: { ...keys, api_host: 'sandbox-2' },
       });
       expect(wrong.status).toBe(422);
       expect(wrong.body.details).toEqual({
         error_type: 'validation_error',
         reason: 'wrong_region',
         field: 'api_host',
-        suggested_value: otherRegionHost,
-        suggested_label: otherRegionHost,
+        suggested_value: 'sandbox-3',
+        suggested_label: 'Sandbox 3',
       });
-      expect(wrong.body.message).toContain(otherRegionHost);
+      expect(wrong.body.message).toBe('Your LeadSquared account is on Sandbox 3. You chose Sandbox 2.');
       expect(await accounts('region')).toEqual([]);
 
       // A host the vendor names is suggested with its region's name.
       otherRegion.control.setSettings({ apiHost: 'api-in21.leadsquared.com' });
       try {
         const named = await call('POST', '/connect/link', link_token, {
-          context: { ...keys, api_host: otherRegion.url },
+          context: { ...keys, api_host: 'sandbox-2' },
         });
         expect(named.body.details).toMatchObject({
           suggested_value: 'api-in21.leadsquared.com',
@@ -396,7 +422,7 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
     it('says when the vendor cannot be reached, and saves nothing', async () => {
       const { link_token } = await linkToken({ tenant_id: 'unreachable', integration: 'leadsquared' });
       const response = await call('POST', '/connect/link', link_token, {
-        context: { ...goodKeys(), api_host: UNREACHABLE },
+        context: { ...goodKeys(), api_host: 'sandbox-4' },
       });
       expect(response.status).toBe(503);
       expect(response.body).toMatchObject({
@@ -412,7 +438,7 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
       const { link_token } = await linkToken({ tenant_id: 'stuffing', integration: 'leadsquared' });
       const attempt = () =>
         call('POST', '/connect/link', link_token, {
-          context: { access_key: 'u$rguess', secret_key: 'guess', api_host: sandbox.url },
+          context: { access_key: 'u$rguess', secret_key: 'guess', api_host: 'sandbox-1' },
         });
       for (let i = 0; i < 20; i++) expect((await attempt()).status).toBe(422);
       const blocked = await attempt();
@@ -443,7 +469,7 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
       expect(session.body).toMatchObject({ integration: 'leadsquared', reconnect: true });
 
       const wrong = await call('POST', '/connect/link', token, {
-        context: { access_key: other.accessKey, secret_key: 'nope', api_host: sandbox.url },
+        context: { access_key: other.accessKey, secret_key: 'nope', api_host: 'sandbox-1' },
       });
       expect(wrong.status).toBe(422);
       const still = await server.request('GET', `/integrated-account/${id}`);
@@ -508,5 +534,66 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
       );
       expect(foreign.status).toBe(404);
     });
+  });
+});
+
+describe('auto-detect without SWITCHBOARD_CONNECT_SANDBOXES (review finding 2)', () => {
+  let server: TestServer;
+  let fake: Listener;
+
+  beforeAll(async () => {
+    // An operator-allowed upstream that would claim any keys (and so receive a customer's secret).
+    fake = await startRecordingListener('127.0.0.1', (response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          Name: 'Fake',
+          OrgDisplayName: 'Fake',
+          LSQCommonServiceURLs: { api: '127.0.0.1' },
+        }),
+      ),
+    );
+    server = await startTestServer({ SWITCHBOARD_ALLOW_UPSTREAM: fake.url });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await fake?.close();
+  });
+
+  it('probes only the vendor’s own hosts, never offers or accepts operator origins, and says which host failed', async () => {
+    const created = await server.request('POST', '/link-token', {
+      tenant_id: 'acme',
+      integration: 'leadsquared',
+    });
+    const token = created.body.link_token as string;
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    // biome-ignore lint/suspicious/noExplicitAny: the session JSON as the page reads it
+    const session: any = await (await fetch(`${server.url}/connect/session`, { headers })).json();
+    const options = session.integrations[0].fields.find(
+      (f: { name: string }) => f.name === 'api_host',
+    ).options;
+    expect(JSON.stringify(options)).not.toContain(fake.url);
+    expect(options.some((o: { value: string }) => o.value.startsWith('sandbox-'))).toBe(false);
+
+    const keys = { access_key: 'u$rcustomer', secret_key: 'customer-secret-value' };
+    const auto = await fetch(`${server.url}/connect/link`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ context: { ...keys, api_host: 'auto' } }),
+    });
+    expect(auto.status).toBe(503);
+    expect(((await auto.json()) as { details: unknown }).details).toMatchObject({
+      reason: 'unreachable',
+      hosts: [{ host: 'LeadSquared', outcome: 'unreachable' }],
+    });
+    for (const api_host of [fake.url, 'sandbox-1']) {
+      const chosen = await fetch(`${server.url}/connect/link`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ context: { ...keys, api_host } }),
+      });
+      expect(chosen.status, api_host).toBe(400);
+    }
+    expect(fake.received).toEqual([]);
+    expect(server.logs()).not.toContain('customer-secret-value');
   });
 });

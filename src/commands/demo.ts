@@ -46,6 +46,8 @@ export async function run(argv: string[]): Promise<void> {
     ...base,
     apiToken: token,
     allowedUpstreamOrigins: [...base.allowedUpstreamOrigins, sandbox.url],
+    // The demo's connect page offers its sandbox ("Sandbox 1") so that linking works without real keys.
+    connectSandboxes: true,
   };
   const server = await startServer(config);
   const context = { access_key: sandbox.accessKey, secret_key: sandbox.secretKey, api_host: sandbox.url };

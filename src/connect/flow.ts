@@ -23,9 +23,8 @@ import { sealContext, updateAccountRow } from '../store/integrated-accounts.ts';
 import { checkUpstreamOrigin } from '../upstream/host-guard.ts';
 import { type LinkToken, type LinkTokens, linkTokenError } from './link-tokens.ts';
 import { probeCredentials } from './probe.ts';
+import { failure, hostField, Regions, wrongKeys } from './region.ts';
 
-/** The value of a host select that asks the vendor where the account lives. */
-export const AUTO_DETECT = 'auto';
 const MAX_FIELD_LENGTH = 2_000;
 
 export interface ConnectFlowDeps {
@@ -34,6 +33,8 @@ export interface ConnectFlowDeps {
   accounts: Accounts;
   linkTokens: LinkTokens;
   allowedUpstreamOrigins: readonly string[];
+  /** Operator-allowed origins the page offers (as "Sandbox N") and Auto-detect probes; usually none. */
+  sandboxOrigins: readonly string[];
 }
 
 export interface FieldView {
@@ -76,23 +77,6 @@ export interface LinkResult {
   api_host: string | null;
 }
 
-type ErrorType = 'validation_error' | 'connection_error';
-
-function failure(
-  code: 'UNPROCESSABLE' | 'UPSTREAM_UNAVAILABLE' | 'REMOTE_ERROR',
-  errorType: ErrorType,
-  reason: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): SwitchboardError {
-  return new SwitchboardError(code, message, { details: { error_type: errorType, reason, ...extra } });
-}
-
-/** The select field that holds the upstream host, for integrations that can discover it. */
-function hostField(integration: IntegrationDefinition): CredentialField | undefined {
-  return integration.discoverOrigin ? integration.credentials.find((f) => f.type === 'select') : undefined;
-}
-
 export function withAccountId(redirectUri: string, accountId: string, integration: string): string {
   const url = new URL(redirectUri);
   url.searchParams.set('integrated_account_id', accountId);
@@ -102,9 +86,11 @@ export function withAccountId(redirectUri: string, accountId: string, integratio
 
 export class ConnectFlow {
   readonly #deps: ConnectFlowDeps;
+  readonly #regions: Regions;
 
   constructor(deps: ConnectFlowDeps) {
     this.#deps = deps;
+    this.#regions = new Regions(deps);
   }
 
   async session(token: string): Promise<SessionView> {
@@ -150,6 +136,7 @@ export class ConnectFlow {
         : await this.#create(record, integration, context);
       await this.#deps.linkTokens.recordLinked(record.id, accountId);
       const field = hostField(integration);
+      const host = field ? String(context[field.name] ?? '') : '';
       return {
         integrated_account_id: accountId,
         integration: integration.name,
@@ -158,7 +145,7 @@ export class ConnectFlow {
           ? withAccountId(record.redirectUri, accountId, integration.name)
           : null,
         account_name: proven.accountName ?? null,
-        api_host: field ? String(context[field.name] ?? '') || null : null,
+        api_host: field && host ? this.#regions.display(field, host) : null,
       };
     } catch (error) {
       await this.#deps.linkTokens.release(record.id);
@@ -181,19 +168,7 @@ export class ConnectFlow {
           ...(f.help ? { help: f.help } : {}),
           ...(f.placeholder ? { placeholder: f.placeholder } : {}),
         };
-        if (f.options) {
-          view.options =
-            f === host
-              ? [
-                  { label: 'Auto-detect (recommended)', value: AUTO_DETECT },
-                  ...f.options.map((o) => ({ label: `${o.label} — ${o.value}`, value: o.value })),
-                  ...this.#deps.allowedUpstreamOrigins.map((o) => ({
-                    label: `${o} (operator-allowed)`,
-                    value: o,
-                  })),
-                ]
-              : f.options;
-        }
+        if (f.options) view.options = f === host ? this.#regions.options(f) : f.options;
         return view;
       });
     return { name: integration.name, label: integration.label, fields };
@@ -228,12 +203,13 @@ export class ConnectFlow {
         if (field.required) missing.push(field.name);
         continue;
       }
-      if (field.options && !this.#allowedOption(integration, field, trimmed)) {
+      const chosen = field.options ? this.#option(integration, field, trimmed) : trimmed;
+      if (chosen === undefined) {
         throw new SwitchboardError('INVALID_REQUEST', `choose one of the listed options for ${field.label}`, {
           details: { fields: [field.name] },
         });
       }
-      values[field.name] = trimmed;
+      values[field.name] = chosen;
     }
     if (missing.length > 0) {
       const labels = missing.map((m) => integration.credentials.find((f) => f.name === m)!.label);
@@ -244,10 +220,10 @@ export class ConnectFlow {
     return values;
   }
 
-  #allowedOption(integration: IntegrationDefinition, field: CredentialField, value: string): boolean {
-    if (field.options?.some((o) => o.value === value)) return true;
-    if (field !== hostField(integration)) return false;
-    return value === AUTO_DETECT || this.#deps.allowedUpstreamOrigins.includes(value);
+  /** The value a listed option stands for (a host field's sandboxes resolve to their origin). */
+  #option(integration: IntegrationDefinition, field: CredentialField, value: string): string | undefined {
+    if (field === hostField(integration)) return this.#regions.resolve(field, value);
+    return field.options?.some((o) => o.value === value) ? value : undefined;
   }
 
   /** Proves the credentials work where they will be used; returns the context to store. */
@@ -256,105 +232,10 @@ export class ConnectFlow {
     context: AccountContext,
   ): Promise<{ context: AccountContext; accountName?: string }> {
     const field = hostField(integration);
-    if (!field || !integration.discoverOrigin) {
-      const origin = checkUpstreamOrigin(integration, context, this.#deps.allowedUpstreamOrigins);
-      await this.#validate(integration, origin, context);
-      return { context };
-    }
-    const discover = integration.discoverOrigin.bind(integration);
-    const allowed = this.#deps.allowedUpstreamOrigins;
-    const choice = String(context[field.name] ?? '');
-
-    if (choice === AUTO_DETECT) {
-      const found = await firstFound([
-        discover(context),
-        ...(allowed.length > 0 ? [discover(context, { probeOrigins: allowed })] : []),
-      ]);
-      if (found.kind === 'unauthorized') throw wrongKeys(integration);
-      if (found.kind === 'unreachable') {
-        throw failure(
-          'UPSTREAM_UNAVAILABLE',
-          'connection_error',
-          'unreachable',
-          `We could not reach ${integration.label} to find your region. ` +
-            'Choose your region from the list, or try again in a moment.',
-          { cause: found.message },
-        );
-      }
-      const host = this.#usableHost(integration, context, field, found);
-      if (!host) {
-        throw failure(
-          'UNPROCESSABLE',
-          'validation_error',
-          'unknown_region',
-          `${integration.label} placed these keys on ${found.apiHost}, which this server is not set up to call. ` +
-            'Choose your region from the list.',
-        );
-      }
-      return { context: { ...context, [field.name]: host }, accountName: found.accountName };
-    }
-
-    const origin = checkUpstreamOrigin(integration, context, allowed);
-    const found = await discover(context, { probeOrigins: [origin] });
-    if (found.kind === 'found') {
-      const host = this.#usableHost(integration, context, field, found);
-      if (host !== undefined && sameOrigin(integration, context, field, host, origin)) {
-        return { context, accountName: found.accountName };
-      }
-      throw wrongRegion(integration, field, choice, found.apiHost, host);
-    }
-    if (found.kind === 'unreachable') {
-      throw failure(
-        'UPSTREAM_UNAVAILABLE',
-        'connection_error',
-        'unreachable',
-        `We could not reach ${integration.label} at ${hostLabel(field, choice)}. ` +
-          'Check the region, or try again in a moment.',
-        { cause: found.message },
-      );
-    }
-    // The chosen host refused the keys. LeadSquared refuses keys on another region's host, so ask the
-    // vendor's default host whether they belong elsewhere before calling them wrong (vendor hosts only:
-    // an operator-allowed origin is a sandbox or proxy, and real hosts know nothing of its keys).
-    if (!allowed.includes(origin)) {
-      const elsewhere = await discover(context);
-      if (elsewhere.kind === 'found') {
-        const host = this.#usableHost(integration, context, field, elsewhere);
-        if (host === undefined || !sameOrigin(integration, context, field, host, origin)) {
-          throw wrongRegion(integration, field, choice, elsewhere.apiHost, host);
-        }
-      }
-    }
-    throw wrongKeys(integration);
-  }
-
-  /**
-   * The host value to store for a discovery result, if Switchboard may call it. A bare host is read as
-   * HTTPS (how vendors name their hosts), then with the probed origin's scheme (a local sandbox names
-   * itself `127.0.0.1:8181` and speaks plain HTTP).
-   */
-  #usableHost(
-    integration: IntegrationDefinition,
-    context: AccountContext,
-    field: CredentialField,
-    found: { apiHost: string; probedOrigin: string },
-  ): string | undefined {
-    const candidates = [found.apiHost];
-    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(found.apiHost)) {
-      candidates.push(`${new URL(found.probedOrigin).protocol}//${found.apiHost}`);
-    }
-    for (const candidate of candidates) {
-      try {
-        const origin = checkUpstreamOrigin(
-          integration,
-          { ...context, [field.name]: candidate },
-          this.#deps.allowedUpstreamOrigins,
-        );
-        // Store a vendor host the way the vendor shows it; anything else as its origin.
-        return candidate === found.apiHost ? candidate : origin;
-      } catch {}
-    }
-    return undefined;
+    if (field) return this.#regions.prove(integration, field, context);
+    const origin = checkUpstreamOrigin(integration, context, this.#deps.allowedUpstreamOrigins);
+    await this.#validate(integration, origin, context);
+    return { context };
   }
 
   async #validate(
@@ -437,78 +318,4 @@ export class ConnectFlow {
       throw error;
     }
   }
-}
-
-type Discovery = Awaited<ReturnType<NonNullable<IntegrationDefinition['discoverOrigin']>>>;
-
-/** The first discovery that finds the account; otherwise refused keys beat unreachable hosts. */
-async function firstFound(attempts: Promise<Discovery>[]): Promise<Discovery> {
-  return new Promise((resolve) => {
-    const done: Discovery[] = [];
-    for (const attempt of attempts) {
-      attempt.then((outcome) => {
-        if (outcome.kind === 'found') resolve(outcome);
-        done.push(outcome);
-        if (done.length === attempts.length) {
-          resolve(done.find((o) => o.kind === 'unauthorized') ?? done[0]!);
-        }
-      });
-    }
-  });
-}
-
-function sameOrigin(
-  integration: IntegrationDefinition,
-  context: AccountContext,
-  field: CredentialField,
-  host: string,
-  origin: string,
-): boolean {
-  try {
-    return new URL(integration.upstreamOrigin({ ...context, [field.name]: host })).origin === origin;
-  } catch {
-    return false;
-  }
-}
-
-function hostLabel(field: CredentialField, host: string): string {
-  const option = field.options?.find((o) => o.value === host);
-  return option ? `${option.label} — ${host}` : host;
-}
-
-function wrongKeys(integration: IntegrationDefinition): SwitchboardError {
-  return failure(
-    'UNPROCESSABLE',
-    'validation_error',
-    'invalid_credentials',
-    `${integration.label} did not accept these keys. Check them and try again.`,
-  );
-}
-
-function wrongRegion(
-  integration: IntegrationDefinition,
-  field: CredentialField,
-  chosen: string,
-  reported: string,
-  usable: string | undefined,
-): SwitchboardError {
-  const where = hostLabel(field, usable ?? reported);
-  if (usable === undefined) {
-    return failure(
-      'UNPROCESSABLE',
-      'validation_error',
-      'wrong_region',
-      `Your ${integration.label} account is on ${reported}, which this server is not set up to call. ` +
-        `You chose ${hostLabel(field, chosen)}.`,
-      { field: field.name },
-    );
-  }
-  const known = field.options?.find((o) => o.value === usable);
-  return failure(
-    'UNPROCESSABLE',
-    'validation_error',
-    'wrong_region',
-    `Your ${integration.label} account is on ${where}. You chose ${hostLabel(field, chosen)}.`,
-    { suggested_value: usable, suggested_label: known ? known.label : usable, field: field.name },
-  );
 }

@@ -55,6 +55,7 @@ export function registerConnectRoutes(app: App, services: Services): void {
     accounts: services.accounts,
     linkTokens,
     allowedUpstreamOrigins: services.config.allowedUpstreamOrigins,
+    sandboxOrigins: services.config.connectSandboxes ? services.config.allowedUpstreamOrigins : [],
   });
   registerLinkTokenRoutes(app, services, linkTokens);
 
