@@ -22,6 +22,8 @@ export interface Config {
   allowedUpstreamOrigins: string[];
   /** Offer the allowed upstream origins on the connect page ("Sandbox N") and probe them in Auto-detect. */
   connectSandboxes: boolean;
+  /** Requests per minute one client IP may make to the public connect endpoints (per instance). */
+  connectRateLimit: number;
   /** Where link pages and docs say the server lives. */
   publicUrl: string | undefined;
   /** Believe X-Forwarded-* headers (only behind a load balancer that sets them). */
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     apiToken,
     allowedUpstreamOrigins: origins(env, 'SWITCHBOARD_ALLOW_UPSTREAM'),
     connectSandboxes: flag(env, 'SWITCHBOARD_CONNECT_SANDBOXES'),
+    connectRateLimit: integer(env, 'SWITCHBOARD_CONNECT_RATE_LIMIT', 60, 1, 1_000_000),
     publicUrl: url(env, 'SWITCHBOARD_PUBLIC_URL', ['http:', 'https:']),
     trustProxy: flag(env, 'TRUST_PROXY'),
     logLevel,

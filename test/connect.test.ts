@@ -447,6 +447,38 @@ describe.each(TEST_DATABASES)('connect flow on %s', (database) => {
       const withGoodKeys = await call('POST', '/connect/link', link_token, { context: goodKeys() });
       expect(withGoodKeys.status).toBe(410);
     });
+
+    it('never lets parallel attempts past the cap reach the vendor (review finding 3)', async () => {
+      for (const parallel of [40, 120]) {
+        const { link_token } = await linkToken({
+          tenant_id: `parallel-${parallel}`,
+          integration: 'leadsquared',
+        });
+        const before = sandbox.control.stats().total_requests;
+        const results = await Promise.all(
+          Array.from({ length: parallel }, () =>
+            call('POST', '/connect/link', link_token, {
+              context: { access_key: 'u$rguess', secret_key: 'guess', api_host: 'sandbox-1' },
+            }),
+          ),
+        );
+        const statuses = results.map((r) => r.status);
+        expect(statuses.filter((s) => s === 422)).toHaveLength(20);
+        expect(statuses.filter((s) => s === 410)).toHaveLength(parallel - 20);
+        expect(sandbox.control.stats().total_requests - before).toBe(20);
+      }
+    });
+
+    it('gives back an attempt the vendor did not refuse', async () => {
+      const { link_token } = await linkToken({ tenant_id: 'give-back', integration: 'leadsquared' });
+      for (let i = 0; i < 25; i++) {
+        const down = await call('POST', '/connect/link', link_token, {
+          context: { ...goodKeys(), api_host: 'sandbox-4' },
+        });
+        expect(down.status).toBe(503);
+      }
+      expect((await call('POST', '/connect/link', link_token, { context: goodKeys() })).status).toBe(201);
+    });
   });
 
   describe('reconnect', () => {
@@ -595,5 +627,33 @@ describe('auto-detect without SWITCHBOARD_CONNECT_SANDBOXES (review finding 2)',
     }
     expect(fake.received).toEqual([]);
     expect(server.logs()).not.toContain('customer-secret-value');
+  });
+});
+
+describe('per-IP limit on the public connect endpoints', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ SWITCHBOARD_CONNECT_RATE_LIMIT: '5' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('answers 429 in the envelope, with Retry-After, past the limit', async () => {
+    const headers = { authorization: 'Bearer lt_notarealtokennotarealtokennotarealtoken1' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await fetch(`${server.url}/connect/session`, { headers })).status);
+    expect(statuses).toEqual([410, 410, 410, 410, 410]);
+    const limited = await fetch(`${server.url}/connect/link`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ context: {} }),
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+    // The API itself is not limited per IP.
+    expect((await server.request('GET', '/integrated-account')).status).toBe(200);
   });
 });

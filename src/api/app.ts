@@ -3,6 +3,7 @@
  * envelope for every failure, metrics, and the route groups (one file each under `routes/`).
  */
 import type { Writable } from 'node:stream';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
@@ -121,6 +122,16 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
       .send(envelope(404, 'ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 
+  // Per-IP limits, on the routes that ask for one (the public connect endpoints); per instance, in memory.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new SwitchboardError(
+        'RATE_LIMITED',
+        `too many requests from this address; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s`,
+        { headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) } },
+      ),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -118,16 +118,18 @@ export class ConnectFlow {
     const entered = this.#enteredFields(integration, record, input.context);
     let context: AccountContext = { ...entered, ...record.context };
 
-    let proven: { accountName?: string } | undefined;
+    if (!(await this.#deps.linkTokens.takeAttempt(record.id))) throw linkTokenError('too_many_attempts');
+    let proven: { context: AccountContext; accountName?: string };
     try {
-      const outcome = await this.#prove(integration, context);
-      context = outcome.context;
-      proven = outcome;
+      proven = await this.#prove(integration, context);
     } catch (error) {
       const details = (error as SwitchboardError).extras?.details as { error_type?: string } | undefined;
-      if (details?.error_type === 'validation_error') await this.#deps.linkTokens.recordFailure(record.id);
+      // Only a refusal by the vendor counts against the token.
+      if (details?.error_type !== 'validation_error') await this.#deps.linkTokens.giveBackAttempt(record.id);
       throw error;
     }
+    await this.#deps.linkTokens.giveBackAttempt(record.id);
+    context = proven.context;
 
     if (!(await this.#deps.linkTokens.claim(record))) throw linkTokenError('used');
     try {

@@ -156,12 +156,29 @@ export class LinkTokens {
       .execute();
   }
 
-  /** Counts an attempt the vendor refused; the token stops working after MAX_FAILED_ATTEMPTS. */
-  async recordFailure(id: string): Promise<void> {
-    await this.#db
+  /**
+   * Takes one of the token's MAX_FAILED_ATTEMPTS before the credentials are sent to the vendor, in one
+   * conditional update: of N parallel attempts at most the cap ever reach the vendor. False when none is
+   * left (or the token was used meanwhile). An attempt that the vendor did not refuse is given back.
+   */
+  async takeAttempt(id: string): Promise<boolean> {
+    const result = await this.#db
       .updateTable('link_tokens')
       .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
       .where('id', '=', id)
+      .where('failed_attempts', '<', MAX_FAILED_ATTEMPTS)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Gives back an attempt the vendor did not refuse (linked, or the vendor could not be reached). */
+  async giveBackAttempt(id: string): Promise<void> {
+    await this.#db
+      .updateTable('link_tokens')
+      .set((eb) => ({ failed_attempts: eb('failed_attempts', '-', 1) }))
+      .where('id', '=', id)
+      .where('failed_attempts', '>', 0)
       .execute();
   }
 

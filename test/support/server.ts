@@ -59,6 +59,8 @@ export async function startTestServer(
     SWITCHBOARD_ENCRYPTION_KEYS: `t1:${randomBytes(32).toString('base64')}`,
     SWITCHBOARD_API_TOKEN: token,
     LOG_LEVEL: 'info',
+    // Tests make many connect calls from one address; the per-IP limit has its own test.
+    SWITCHBOARD_CONNECT_RATE_LIMIT: '100000',
     ...env,
   });
   let captured = '';

@@ -60,6 +60,8 @@ export function registerConnectRoutes(app: App, services: Services): void {
   registerLinkTokenRoutes(app, services, linkTokens);
 
   const hidden = { config: { public: true }, schema: { hide: true } };
+  /** Public endpoints that reach the database or a vendor share one budget per client IP. */
+  const perIpLimit = app.rateLimit({ max: services.config.connectRateLimit, timeWindow: 60_000 });
 
   app.get('/connect', hidden, async (_request, reply) => {
     reply.headers(PAGE_SECURITY_HEADERS);
@@ -85,6 +87,7 @@ export function registerConnectRoutes(app: App, services: Services): void {
     '/connect/session',
     {
       config: { public: true },
+      onRequest: perIpLimit,
       schema: {
         tags,
         summary: 'What the hosted page shows for a link token (Authorization: Bearer <link token>)',
@@ -100,6 +103,7 @@ export function registerConnectRoutes(app: App, services: Services): void {
     '/connect/link',
     {
       config: { public: true },
+      onRequest: perIpLimit,
       schema: {
         tags,
         summary: 'Validate the entered credentials with the vendor and link the account (link token)',
