@@ -8,6 +8,8 @@ import { STATUS_CODES } from 'node:http';
 export const ERROR_STATUS = {
   INVALID_REQUEST: 400,
   INVALID_JSON: 400,
+  /** A JSON body nested deeper than Switchboard accepts (refused before it is parsed). */
+  BODY_TOO_DEEP: 400,
   INVALID_CURSOR: 400,
   MISSING_REQUIRED_FIELDS: 400,
   UNSUPPORTED_FILTER: 400,
@@ -20,12 +22,15 @@ export const ERROR_STATUS = {
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  REQUEST_TIMEOUT: 408,
   LINK_TOKEN_INVALID: 410,
   BODY_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   VENDOR_RATE_LIMITED: 429,
   /** Switchboard's own pacing of the vendor's limit: the call could not start within the maximum wait. */
   UPSTREAM_BUDGET_EXHAUSTED: 429,

@@ -11,6 +11,9 @@ import qs from 'qs';
 import { envelope, SwitchboardError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { authenticate } from './auth.ts';
+import { clientErrorHandler, frameworkErrors } from './early-errors.ts';
+import { registerJsonParser } from './json-body.ts';
+import { redactedLogPaths } from './log-redaction.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerAsyncRequestRoutes } from './routes/async-requests.ts';
 import { registerConnectRoutes } from './routes/connect.ts';
@@ -42,21 +45,6 @@ declare module 'fastify' {
   }
 }
 
-/** Paths pino must never print, whatever object they appear in. */
-export const REDACTED_LOG_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-lsq-secretkey"]',
-  'req.headers["x-lsq-accesskey"]',
-  '*.authorization',
-  '*.secret_key',
-  '*.access_key',
-  '*.secretKey',
-  '*.accessKey',
-  '*.context',
-  '*.token',
-  '*.password',
-];
-
 export interface AppOptions {
   services: Services;
   /** Log destination (tests capture it to prove secrets never appear). */
@@ -68,12 +56,14 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+      redact: { paths: redactedLogPaths(), censor: '[redacted]' },
       ...(logStream ? { stream: logStream } : {}),
     },
     // One log line per request (written in onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
+    clientErrorHandler,
+    frameworkErrors,
     routerOptions: {
       // Truto clients send `a[]=x` (Python SDK) and `a[0]=x` (TS SDK); qs reads both.
       querystringParser: (s: string) => qs.parse(s, { depth: 5, arrayLimit: 1000, parameterLimit: 2000 }),
@@ -85,6 +75,7 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
     trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
+  registerJsonParser(app as unknown as FastifyInstance);
   app.decorateRequest('environmentId', '');
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -105,7 +96,7 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
   app.setErrorHandler((error: FastifyError | SwitchboardError, request, reply) => {
     if (error instanceof SwitchboardError) {
       if (error.statusCode >= 500)
-        request.log.warn({ code: error.code, msg: error.message }, 'upstream failure');
+        request.log.warn({ error_code: error.code, msg: error.message }, 'upstream failure');
       if (error.extras.headers) reply.headers(error.extras.headers);
       return reply.code(error.statusCode).send(error.toJSON());
     }
