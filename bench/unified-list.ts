@@ -101,7 +101,7 @@ export async function measureMapping(sandbox: SandboxProcess, log: Log): Promise
 
   let sink = 0;
   const typedPass = () => {
-    for (const user of users) sink += (map(user).id as string).length;
+    for (const user of users) sink += (map(user)!.id as string).length;
   };
   const jsonataPass = async () => {
     for (const page of pages)

@@ -2,7 +2,7 @@
  * A `Caller` that calls the sandbox directly (no pacing, no database): lets a benchmark run Switchboard's
  * own mapping code in this process, exactly as the server runs it, to time the mapping alone.
  */
-import { leadsquared } from '../../src/integrations/leadsquared/definition.ts';
+import { leadsquared } from '../../src/integrations/leadsquared/integration.ts';
 import type { Caller } from '../../src/unified/types.ts';
 import { sendUpstream } from '../../src/upstream/http.ts';
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Keyring } from '../crypto/keyring.ts';
 import { SwitchboardError } from '../errors.ts';
+import { oauthTokenOf } from '../integrations/kit/auth.ts';
 import { getIntegration } from '../integrations/registry.ts';
 import type { AccountContext, IntegrationDefinition } from '../integrations/types.ts';
 import type { Db } from '../store/database.ts';
@@ -47,17 +48,24 @@ export interface AccountsDeps {
 
 const VALIDATION_TIMEOUT_MS = 10_000;
 
-function secretNames(integration: IntegrationDefinition): Set<string> {
-  return new Set(integration.credentials.filter((f) => f.secret).map((f) => f.name));
+/** The context keys sealed at rest: every secret field, and the OAuth tokens (`oauth`). */
+export function secretNames(integration: IntegrationDefinition): Set<string> {
+  return new Set(['oauth', ...integration.credentials.filter((f) => f.secret).map((f) => f.name)]);
 }
 
-/** Required credential fields must be present as non-empty strings; the message names fields, never values. */
+/**
+ * The account's auth kind must have its required fields (as non-empty strings, matching their pattern),
+ * and an OAuth account its access token; the message names fields, never values.
+ */
 function checkContext(integration: IntegrationDefinition, context: AccountContext): void {
-  const missing = integration.credentials
+  const kind = integration.authKindOf(context);
+  const fields = [...kind.fields, ...integration.config];
+  const missing = fields
     .filter(
       (f) => f.required && (typeof context[f.name] !== 'string' || (context[f.name] as string).trim() === ''),
     )
-    .map((f) => f.name);
+    .map((f) => `context.${f.name}`);
+  if (kind.kind === 'oauth2' && !oauthTokenOf(context)) missing.push('context.oauth.token.access_token');
   if (missing.length > 0) {
     throw new SwitchboardError(
       'MISSING_REQUIRED_FIELDS',
@@ -65,12 +73,18 @@ function checkContext(integration: IntegrationDefinition, context: AccountContex
       {
         truto_error_insight: {
           missing_required_body_fields: {
-            description: `${integration.label} needs these context fields`,
-            value: missing.map((m) => `context.${m}`),
+            description: `${integration.label} needs these context fields (${kind.label})`,
+            value: missing,
           },
         },
       },
     );
+  }
+  for (const field of fields) {
+    const value = context[field.name];
+    if (field.pattern && typeof value === 'string' && !new RegExp(field.pattern).test(value)) {
+      throw new SwitchboardError('INVALID_REQUEST', `context.${field.name} is not a valid ${field.label}`);
+    }
   }
 }
 

@@ -13,7 +13,7 @@
  *
  * Wrong credentials leave nothing behind but a failed-attempt count on the token.
  */
-import type { Accounts } from '../accounts/accounts.ts';
+import { type Accounts, secretNames } from '../accounts/accounts.ts';
 import type { Keyring } from '../crypto/keyring.ts';
 import { SwitchboardError } from '../errors.ts';
 import { findIntegration, listIntegrations } from '../integrations/registry.ts';
@@ -289,8 +289,11 @@ export class ConnectFlow {
   ): Promise<string> {
     const id = record.integratedAccountId!;
     const next = record.persistPreviousContext ? { ...previous, ...context } : context;
-    const secrets = new Set(integration.credentials.filter((f) => f.secret).map((f) => f.name));
-    await updateAccountRow(this.#deps.db, id, sealContext(this.#deps.keyring, next, secrets));
+    await updateAccountRow(
+      this.#deps.db,
+      id,
+      sealContext(this.#deps.keyring, next, secretNames(integration)),
+    );
     const account = await this.#deps.accounts.patch(record.environmentId, id, { context: next });
     if (account.status !== 'active') {
       throw failure(

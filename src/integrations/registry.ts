@@ -1,7 +1,7 @@
 /** Every integration Switchboard knows, by name. */
 import { SwitchboardError } from '../errors.ts';
-import { hubspot } from './hubspot/definition.ts';
-import { leadsquared } from './leadsquared/definition.ts';
+import { hubspot } from './hubspot/integration.ts';
+import { leadsquared } from './leadsquared/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
 const integrations = new Map<string, IntegrationDefinition>([leadsquared, hubspot].map((i) => [i.name, i]));

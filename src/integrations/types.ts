@@ -1,38 +1,34 @@
 /**
- * What an integration declares. Mostly data; functions only where data cannot say it
- * (auth placement, error detection). Adding an integration means adding one folder that exports one
- * `IntegrationDefinition` and registering it in `registry.ts`.
+ * An integration as the rest of Switchboard uses it (the engine, the proxy, accounts, the connect page).
+ * Integrations are written with `defineIntegration` (`kit/define.ts`), mostly as data; this is what it
+ * builds. Adding an integration means adding one folder and one line in `registry.ts`.
  */
 import type { Caller, UnifiedResourceMapping } from '../unified/types.ts';
+import type { UpstreamCall, UpstreamResponse } from '../upstream/types.ts';
+import type { AuthKind, CredentialField, Injection, OAuth2Auth } from './kit/auth.ts';
+import type { ProxyResource } from './kit/resource.ts';
+
+export type { CredentialField } from './kit/auth.ts';
+export type { GetDefinition, ListDefinition, ProxyQuery, ProxyResource, ProxyWrite } from './kit/resource.ts';
 
 export interface AsyncCheck {
   status: 'pending' | 'completed' | 'failed';
   outcome?: unknown;
 }
 
-import type { UpstreamCall, UpstreamResponse } from '../upstream/types.ts';
-
-export interface CredentialField {
-  name: string;
-  label: string;
-  type: 'text' | 'password' | 'select';
-  /** Secret fields are encrypted at rest and never returned, logged or echoed in errors. */
-  secret: boolean;
-  required: boolean;
-  help?: string;
-  placeholder?: string;
-  options?: Array<{ label: string; value: string }>;
-}
-
-/** An account's context: the credential fields plus any configuration (all values are strings here). */
+/** An account's context: credentials, OAuth tokens and configuration. */
 export type AccountContext = Record<string, unknown>;
 
 export interface VendorErrorVerdict {
   /** The vendor says the caller is over its rate limit (whatever HTTP status it used). */
   rateLimited: boolean;
-  /** The vendor refused the credentials (wrong keys, wrong region, deactivated key owner). */
+  /** The vendor refused the credentials (wrong keys, expired or revoked token, deactivated key owner). */
   unauthorized: boolean;
+  /** The credentials work but lack a permission (a missing OAuth scope, an admin-only endpoint). */
+  forbidden?: boolean;
   message: string;
+  /** The vendor's own error code, when it gives one. */
+  vendorCode?: string;
   /**
    * The status Switchboard should answer when the vendor's own is misleading (LeadSquared sends validation
    * and duplicate errors as HTTP 500): e.g. 400, 409, 422. Undefined: derived from the vendor's status.
@@ -40,9 +36,37 @@ export interface VendorErrorVerdict {
   clientStatus?: number;
 }
 
+export interface RateWindow {
+  calls: number;
+  windowSeconds: number;
+}
+
+/** How the vendor's own rate-limit headers read (a budget Switchboard honours on top of its pacing). */
+export interface RateHeaders {
+  /** Calls left in the vendor's current window. */
+  remaining?: string;
+  /** When the window resets: seconds from now, or an epoch (seconds or milliseconds). */
+  reset?: { header: string; unit: 'seconds' | 'epoch-seconds' | 'epoch-ms' | 'ms' };
+}
+
+export interface RateLimitPolicy extends RateWindow {
+  /** Further windows counted at the same time (e.g. a daily cap beside a per-10-seconds one). */
+  more?: RateWindow[];
+  headers?: RateHeaders;
+}
+
 export interface IntegrationDefinition {
   name: string;
   label: string;
+  /** Truto's category (`crm`, `marketing_automation`, `user_directory`, …). */
+  category: string;
+  /** The vendor's developer docs (shown in `GET /integration`). */
+  docsUrl?: string;
+  /** Ways to connect, the default first. */
+  auth: AuthKind[];
+  /** Non-credential configuration fields the account holds (an API host, a subdomain). */
+  config: CredentialField[];
+  /** Every field of every auth kind and the configuration (what contexts are checked against). */
   credentials: CredentialField[];
   /** The upstream origin (scheme://host[:port]) for an account, from its context. */
   upstreamOrigin(context: AccountContext): string;
@@ -52,12 +76,14 @@ export interface IntegrationDefinition {
   servedOriginsHint: string;
   /** Path prefix of every API call under the origin (LeadSquared: `/v2`). */
   basePath: string;
-  /** Where the credentials go on each upstream call. */
-  authorize(context: AccountContext): { headers?: Record<string, string>; query?: Record<string, string> };
+  /** The account's auth kind (`context.authentication_method`, else inferred from its credentials). */
+  authKindOf(context: AccountContext): AuthKind;
+  /** Where an account's credentials go on each upstream call (OAuth: its current access token). */
+  authorize(context: AccountContext): Injection;
   /** A cheap read that proves the credentials work; run when an account is created or reconnected. */
   validation?: UpstreamCall;
   /** The vendor's published budget per account, unless the account overrides it. */
-  rateLimit: { calls: number; windowSeconds: number };
+  rateLimit: RateLimitPolicy;
   /** Recognises vendor errors, including ones sent with HTTP 200. Undefined = not an error. */
   detectError(response: UpstreamResponse): VendorErrorVerdict | undefined;
   /**
@@ -75,49 +101,13 @@ export interface IntegrationDefinition {
   >;
   /** The vendor's own resources, one-to-one (`/proxy/{resource}`). */
   proxy: Record<string, ProxyResource>;
-  /** Unified mappings by `model/resource` (e.g. `user-directory/users`). */
+  /** Unified mappings by `model/resource` (e.g. `crm/users`). */
   unified: Record<string, UnifiedResourceMapping>;
   /** How to check a tracked async operation against the vendor, by kind (see `src/async-requests/`). */
   asyncChecks?: Record<string, (caller: Caller, details: Record<string, unknown>) => Promise<AsyncCheck>>;
 }
 
-/** Query parameters a proxy caller sent, minus Switchboard's own (`limit`, `next_cursor`, …). */
-export type ProxyQuery = Record<string, unknown>;
-
-export interface ProxyList<S = unknown> {
-  /** The vendor's largest page, when it pages at all. */
-  maxPageSize?: number;
-  /** The upstream call for one page (`state` undefined = the first page). */
-  request(input: { query: ProxyQuery; state: S | undefined; limit: number | undefined }): UpstreamCall;
-  /** The records in a page's body (Truto's `response_path`). */
-  records(body: unknown): unknown[];
-  /** The next page's state, or undefined when this was the last page. */
-  next(input: {
-    body: unknown;
-    state: S | undefined;
-    limit: number | undefined;
-    records: unknown[];
-  }): S | undefined;
-}
-
-export interface ProxyGet {
-  request(input: { id: string; query: ProxyQuery }): UpstreamCall;
-  /** The record in the body, or undefined when the vendor says there is none (→ 404). */
-  record(body: unknown): unknown | undefined;
-}
-
-/** A write on a proxy resource: the caller's body goes to the vendor as it is; the vendor's answer comes back. */
-export interface ProxyWrite {
-  request(input: { id?: string; body: unknown; query: ProxyQuery }): UpstreamCall;
-}
-
-export interface ProxyResource {
-  description: string;
-  list?: ProxyList<unknown>;
-  get?: ProxyGet;
-  create?: ProxyWrite;
-  update?: ProxyWrite;
-  delete?: ProxyWrite;
-  /** Custom methods: `POST /proxy/{resource}/{method}`. */
-  methods?: Record<string, ProxyWrite>;
+/** The integration's OAuth kind, if it has one. */
+export function oauthKindOf(integration: IntegrationDefinition): OAuth2Auth | undefined {
+  return integration.auth.find((kind): kind is OAuth2Auth => kind.kind === 'oauth2');
 }

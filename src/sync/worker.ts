@@ -85,7 +85,7 @@ interface Attempt {
   began: number;
   target: SyncTarget | undefined;
   meta: EventMeta | undefined;
-  mappers: Map<string, (record: unknown) => UnifiedRecord>;
+  mappers: Map<string, (record: unknown) => UnifiedRecord | undefined>;
 }
 
 const iso = (ms = Date.now()) => new Date(ms).toISOString();
@@ -527,7 +527,7 @@ export class RunWorker {
           const vendorRecord = await this.#retrying(a, () => mapping.get!(caller, candidate.record_id));
           if (vendorRecord === undefined) continue;
           const record = map(vendorRecord);
-          if (String(record.id) === candidate.record_id) found.push(record);
+          if (record !== undefined && String(record.id) === candidate.record_id) found.push(record);
         }
       }
       if (found.length > 0) await this.#retrying(a, () => this.#commit(a, resource, found, () => {}));

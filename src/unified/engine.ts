@@ -48,7 +48,7 @@ export async function fetchUnifiedPage(
   query: ListQuery,
   pageSize: number,
   cursor: EngineCursor | undefined,
-  mapRecord?: (record: unknown) => UnifiedRecord,
+  mapRecord?: (record: unknown) => UnifiedRecord | undefined,
 ): Promise<UnifiedPage> {
   const list = listMappingOf(spec, mapping, integration);
   for (const key of query.sort) {
@@ -78,7 +78,7 @@ export async function fetchUnifiedPage(
   const records: UnifiedRecord[] = [];
   for (const vendorRecord of page.records) {
     const record = map(vendorRecord);
-    if (local.length === 0 || matches(spec, record, local)) records.push(record);
+    if (record !== undefined && (local.length === 0 || matches(spec, record, local))) records.push(record);
   }
   return {
     records,
@@ -121,8 +121,9 @@ export async function getUnified(
     );
   }
   const vendorRecord = await mapping.get(caller, id);
-  if (vendorRecord === undefined) {
+  const record = vendorRecord === undefined ? undefined : (await mapping.mapper(caller))(vendorRecord);
+  if (record === undefined) {
     throw new SwitchboardError('NOT_FOUND', `${spec.model}/${spec.resource} ${id} was not found`);
   }
-  return (await mapping.mapper(caller))(vendorRecord);
+  return record;
 }

@@ -28,6 +28,15 @@ export interface ListQuery {
   remoteQuery: Record<string, unknown>;
 }
 
+export interface CallOptions {
+  /** Safe to repeat (default: GET, or any call of a request with an Idempotency-Key). */
+  safe?: boolean;
+  /** A plan-gated feature probed on purpose: its refusal says nothing about the credentials. */
+  optionalFeature?: boolean;
+  /** The request's own resource call: the caller's `remote_query` applies to it (never to lookups). */
+  primary?: boolean;
+}
+
 /** What a mapping may do upstream, on behalf of one integrated account. */
 export interface Caller {
   readonly accountId: string;
@@ -38,10 +47,7 @@ export interface Caller {
     kind: string;
     details: Record<string, unknown>;
   }): Promise<{ id: string; callbackUrl: string }>;
-  call(
-    call: UpstreamCall,
-    options?: { safe?: boolean; optionalFeature?: boolean },
-  ): Promise<UpstreamResponse>;
+  call(call: UpstreamCall, options?: CallOptions): Promise<UpstreamResponse>;
   /** Per-account lookup tables (e.g. group names → ids), cached briefly across requests. */
   memo<T>(key: string, load: () => Promise<T>): Promise<T>;
 }
@@ -97,8 +103,11 @@ export interface UnifiedResourceMapping {
   methods?: Record<string, UnifiedWrite<{ body: Record<string, unknown> }, unknown>>;
   /** The vendor record for an id, or undefined when there is none. */
   get?(caller: Caller, id: string): Promise<unknown | undefined>;
-  /** Prepares a mapper for vendor records (loading any lookup tables once, not per record). */
-  mapper(caller: Caller): Promise<(record: unknown) => UnifiedRecord>;
+  /**
+   * Prepares a mapper for vendor records (loading any lookup tables once, not per record). It returns
+   * undefined for a record that is not one of the resource's (a queue or an API user among users).
+   */
+  mapper(caller: Caller): Promise<(record: unknown) => UnifiedRecord | undefined>;
 }
 
 /** `model/resource`, e.g. `user-directory/users`. */

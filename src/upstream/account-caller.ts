@@ -7,7 +7,7 @@ import { getIntegration } from '../integrations/registry.ts';
 import type { IntegrationDefinition } from '../integrations/types.ts';
 import type { Services } from '../services.ts';
 import type { IntegratedAccount } from '../store/integrated-accounts.ts';
-import type { Caller } from '../unified/types.ts';
+import type { Caller, CallOptions } from '../unified/types.ts';
 import type { RateBudget, UpstreamTarget } from './client.ts';
 import { checkUpstreamOrigin } from './host-guard.ts';
 import type { UpstreamCall, UpstreamResponse } from './types.ts';
@@ -39,11 +39,9 @@ export class AccountCaller implements Caller {
     return this.account.id;
   }
 
-  async call(
-    call: UpstreamCall,
-    options: { safe?: boolean; optionalFeature?: boolean } = {},
-  ): Promise<UpstreamResponse> {
-    if (Object.keys(this.remoteQuery).length > 0)
+  async call(call: UpstreamCall, options: CallOptions = {}): Promise<UpstreamResponse> {
+    // remote_query belongs to the request's own resource call, never to lookups cached for other requests.
+    if (options.primary && Object.keys(this.remoteQuery).length > 0)
       call = { ...call, query: { ...call.query, ...this.remoteQuery } };
     const result = await this.#services.upstream.call(this.target, call, {
       safe: options.safe ?? (call.method === 'GET' || this.writesAreSafe),

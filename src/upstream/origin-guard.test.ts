@@ -46,6 +46,8 @@ describe('guardUpstreamUrl', () => {
       absoluteUrl: 'https://api-in21.leadsquared.com/v2/Users.Get?page=2#frag',
     });
     expect(next.href).toBe('https://api-in21.leadsquared.com/v2/Users.Get?page=2');
+    const relative = guardUpstreamUrl(lsq, { absoluteUrl: '/v2/query/01g-2000' });
+    expect(relative.href).toBe('https://api-in21.leadsquared.com/v2/query/01g-2000');
     for (const absoluteUrl of [
       'https://evil.example/v2/Users.Get',
       'http://api-in21.leadsquared.com/v2/Users.Get',
@@ -55,6 +57,9 @@ describe('guardUpstreamUrl', () => {
       'https://api-in21.leadsquared.com/v2/../v3/x',
       'https://api-in21.leadsquared.com/v2/%2e%2e/v3',
       'not a url',
+      '//evil.example/v2/x',
+      '/v3/query',
+      '/v2/%2e%2e/v3',
     ]) {
       expect(
         refused(() => guardUpstreamUrl(lsq, { absoluteUrl })),

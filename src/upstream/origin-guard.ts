@@ -89,8 +89,8 @@ function underBase(pathname: string, basePath: string): boolean {
 }
 
 /**
- * The URL for a request: `path` is relative to the base path; `absoluteUrl` (a vendor's next-page link)
- * must already be on the account's origin. Query values are added as parameters, never parsed as URL text.
+ * The URL for a request: `path` is relative to the base path; `absoluteUrl` (a vendor's next-page link,
+ * absolute or origin-relative) must already be on the account's origin. Query values are added as parameters, never parsed as URL text.
  */
 export function guardUpstreamUrl(
   scope: GuardScope,
@@ -100,15 +100,21 @@ export function guardUpstreamUrl(
   const origin = new URL(scope.origin);
   let url: URL;
   if (target.absoluteUrl !== undefined) {
+    // An origin-relative link (`/services/data/…`, as Salesforce sends) is read against the account origin.
+    const originRelative = target.absoluteUrl.startsWith('/') && !target.absoluteUrl.startsWith('//');
     try {
-      url = new URL(target.absoluteUrl);
+      url = originRelative ? new URL(target.absoluteUrl, origin.origin) : new URL(target.absoluteUrl);
     } catch {
       refuse('origin', 'the vendor link is not a valid URL');
     }
     if (url.origin !== origin.origin || url.username || url.password) {
       refuse('origin', `the vendor link leaves ${origin.origin}`);
     }
-    const raw = target.absoluteUrl.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/)[0] ?? '';
+    const raw =
+      (originRelative
+        ? target.absoluteUrl
+        : target.absoluteUrl.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '')
+      ).split(/[?#]/)[0] ?? '';
     checkPath(raw || '/');
     url.hash = '';
   } else {

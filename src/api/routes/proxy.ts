@@ -6,7 +6,14 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SwitchboardError } from '../../errors.ts';
-import type { ProxyResource, ProxyWrite } from '../../integrations/types.ts';
+import {
+  buildRequest,
+  fetchListPage,
+  type ProxyResource,
+  type ProxyWrite,
+  pageSizeOf,
+  recordOf,
+} from '../../integrations/kit/resource.ts';
 import type { Services } from '../../services.ts';
 import { parseLimit } from '../../unified/query.ts';
 import { type AccountCaller, openCaller } from '../../upstream/account-caller.ts';
@@ -78,7 +85,10 @@ export function registerProxyRoutes(app: App, services: Services): void {
         );
       let state: unknown;
       const raw = request.query as Record<string, unknown>;
-      let limit = list.maxPageSize ? (parseLimit(raw['limit'], list.maxPageSize) ?? 100) : undefined;
+      let limit = pageSizeOf(
+        list,
+        list.maxPageSize === undefined ? undefined : parseLimit(raw['limit'], list.maxPageSize),
+      );
       const cursorParam = raw['next_cursor'];
       if (typeof cursorParam === 'string' && cursorParam) {
         const cursor = decodeCursor<ProxyCursor>(services.keyring, cursorParam);
@@ -88,10 +98,8 @@ export function registerProxyRoutes(app: App, services: Services): void {
         state = cursor.s;
         limit = cursor.n;
       }
-      const query = vendorQuery(request.query);
-      const response = await caller.call(list.request({ query, state, limit }), { safe: true });
-      const records = list.records(response.body);
-      const next = list.next({ body: response.body, state, limit, records });
+      const base = buildRequest(list.request, { query: vendorQuery(request.query) });
+      const { records, next } = await fetchListPage(caller, list, base, state, limit);
       setBudgetHeaders(reply, caller);
       return {
         result: records,
@@ -124,10 +132,13 @@ export function registerProxyRoutes(app: App, services: Services): void {
           'METHOD_NOT_ALLOWED',
           `proxy resource ${name} cannot be read by id; list it`,
         );
-      const response = await caller.call(get.request({ id, query: vendorQuery(request.query) }), {
-        safe: true,
-      });
-      const record = get.record(response.body);
+      const response = await caller.call(
+        buildRequest(get.request, { id, query: vendorQuery(request.query) }),
+        {
+          safe: true,
+        },
+      );
+      const record = recordOf(get, response.body);
       setBudgetHeaders(reply, caller);
       if (record === undefined)
         throw new SwitchboardError('NOT_FOUND', `${caller.integration.label} has no ${name} ${id}`);

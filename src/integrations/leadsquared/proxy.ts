@@ -3,8 +3,15 @@
  * The caller's query parameters are forwarded to GET endpoints as they are.
  */
 import { SwitchboardError } from '../../errors.ts';
-import type { ProxyGet, ProxyList, ProxyQuery, ProxyResource, ProxyWrite } from '../types.ts';
-import { MAX_PAGE_SIZE, searchBody } from './search.ts';
+import { none } from '../kit/paginate/index.ts';
+import type {
+  GetDefinition,
+  ListDefinition,
+  ProxyQuery,
+  ProxyResource,
+  ProxyWrite,
+} from '../kit/resource.ts';
+import { MAX_PAGE_SIZE, searchBody, searchPaging } from './search.ts';
 
 function forwarded(query: ProxyQuery): Record<string, string> {
   const out: Record<string, string> = {};
@@ -29,7 +36,7 @@ function wholeList(
   path: string,
   records: (body: unknown) => unknown[],
   required: string[] = [],
-): ProxyList<unknown> {
+): ListDefinition<unknown> {
   return {
     request: ({ query }) => {
       for (const name of required) {
@@ -38,39 +45,28 @@ function wholeList(
       }
       return { method: 'GET', path, query: forwarded(query) };
     },
+    paginator: none(),
     records,
-    next: () => undefined,
   };
 }
 
-/** A POST search paged by a 1-based PageIndex in the body. */
+/** A POST search paged by Switchboard. */
 function pagedSearch(
   path: string,
   body: (page: number, size: number) => unknown,
   key: string,
   max: number,
-): ProxyList<unknown> {
+): ListDefinition<unknown> {
   return {
     maxPageSize: max,
-    request: ({ state, limit }) => ({
-      method: 'POST',
-      path,
-      body: body((state as number) ?? 1, limit ?? 100),
-    }),
+    request: () => ({ method: 'POST', path, body: body(1, 100) }),
+    paginator: searchPaging as ListDefinition<unknown>['paginator'],
     records: keyOf(key),
-    next: ({ body: page, state, limit, records }) => {
-      const index = (state as number) ?? 1;
-      const size = limit ?? 100;
-      const total = (page as { RecordCount?: number })?.RecordCount;
-      return records.length === size && (typeof total !== 'number' || index * size < total)
-        ? index + 1
-        : undefined;
-    },
   };
 }
 
 /** A GET by id answering a one-element array, or `[]` when there is none (or the user is inactive). */
-function byQuery(path: string, param: string): ProxyGet {
+function byQuery(path: string, param: string): GetDefinition {
   return {
     request: ({ id, query }) => ({ method: 'GET', path, query: { ...forwarded(query), [param]: id } }),
     record: (body) => (Array.isArray(body) ? body[0] : body && typeof body === 'object' ? body : undefined),
@@ -141,15 +137,14 @@ export const leadsquaredProxy: Record<string, ProxyResource> = {
         path: '/UserManagement.svc/ReportingHierarchy/RetrieveAllReportingUsers',
         query: { ...forwarded(query), UserId: id },
       }),
-      record: (body) => body,
     },
   },
   'user-attributes': {
     description: 'User/Attribute/Retrieve (user field metadata and custom fields)',
     list: {
       request: () => ({ method: 'POST', path: '/UserManagement.svc/User/Attribute/Retrieve', body: {} }),
+      paginator: none(),
       records: keyOf('UserAttributes'),
-      next: () => undefined,
     },
   },
   'user-tags': {
@@ -160,7 +155,6 @@ export const leadsquaredProxy: Record<string, ProxyResource> = {
         path: '/UserManagement.svc/Retrieve/GetTags',
         query: { userId: id },
       }),
-      record: (body) => body,
     },
   },
   'sales-groups': {
@@ -238,7 +232,6 @@ export const leadsquaredProxy: Record<string, ProxyResource> = {
         path: '/UserManagement.svc/User/CheckinStatus',
         query: { UserId: id },
       }),
-      record: (body) => body,
     },
   },
   'work-day': {
@@ -253,14 +246,12 @@ export const leadsquaredProxy: Record<string, ProxyResource> = {
           query: { ...forwarded(query), userId: id },
         };
       },
-      record: (body) => body,
     },
   },
   whoami: {
     description: 'Authentication.svc/UserByAccessKey.Get (the key owner; id is ignored, use "me")',
     get: {
       request: () => ({ method: 'GET', path: '/Authentication.svc/UserByAccessKey.Get' }),
-      record: (body) => body,
     },
   },
 };

@@ -4,9 +4,19 @@
  * paging is stable (ties on CreatedOn would otherwise shuffle rows between pages).
  */
 import type { Caller, Condition, ListPlan, Page, SortKey } from '../../unified/types.ts';
+import { pageNumber } from '../kit/paginate/index.ts';
+import { fetchListPage } from '../kit/resource.ts';
 
 export const SEARCH_PATH = '/UserManagement.svc/User/AdvancedSearch';
 export const MAX_PAGE_SIZE = 1000;
+
+/** LeadSquared's POST searches page by a 1-based `Paging.PageIndex` in the body and count `RecordCount`. */
+export const searchPaging = pageNumber({
+  page: 'Paging.PageIndex',
+  size: 'Paging.PageSize',
+  in: 'body',
+  total: 'RecordCount',
+});
 
 export interface LsqCondition {
   LookupName: string;
@@ -82,31 +92,25 @@ export interface SearchState {
   conditions: LsqCondition[];
 }
 
-export interface SearchResponse {
-  RecordCount?: number;
-  Users?: Record<string, unknown>[];
-}
-
 export async function fetchSearchPage(
   caller: Caller,
   state: SearchState,
   sort: SortKey[],
   pageSize: number,
 ): Promise<Page<SearchState>> {
-  const response = await caller.call(
-    { method: 'POST', path: SEARCH_PATH, body: searchBody(state.conditions, sort, state.page, pageSize) },
-    { safe: true },
+  // The same paging as the `user-search` proxy resource.
+  const { records, raw, next } = await fetchListPage(
+    caller,
+    { request: { path: SEARCH_PATH }, paginator: searchPaging, records: 'Users' },
+    { method: 'POST', path: SEARCH_PATH, body: searchBody(state.conditions, sort, 1, pageSize) },
+    state.page,
+    pageSize,
+    { primary: true },
   );
-  const raw = (response.body ?? {}) as SearchResponse;
-  // The list key is left out entirely when there are no rows.
-  const users = Array.isArray(raw.Users) ? raw.Users : [];
-  const more =
-    users.length === pageSize &&
-    (typeof raw.RecordCount !== 'number' || state.page * pageSize < raw.RecordCount);
   return {
-    records: users,
-    raw,
-    next: more ? { page: state.page + 1, conditions: state.conditions } : undefined,
+    records,
+    raw: raw ?? {},
+    next: next === undefined ? undefined : { page: next, conditions: state.conditions },
   };
 }
 

@@ -5,7 +5,9 @@
  */
 
 import type { UpstreamResponse } from '../../upstream/types.ts';
-import type { AccountContext, IntegrationDefinition } from '../types.ts';
+import { apiKeyHeaders } from '../kit/auth.ts';
+import { defineIntegration } from '../kit/define.ts';
+import type { AccountContext, VendorErrorVerdict } from '../types.ts';
 import { discoverLeadSquaredHost } from './discover-host.ts';
 import { directoryGroups } from './groups.ts';
 import { checkMembership } from './groups-write.ts';
@@ -44,24 +46,54 @@ function asMxBody(body: unknown): MxBody | undefined {
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as MxBody) : undefined;
 }
 
+/** LeadSquared errors, including MX bodies sent with HTTP 200 (reference §1.5). */
+function detectMxError(response: UpstreamResponse): VendorErrorVerdict | undefined {
+  const mx = asMxBody(response.body);
+  const isMxError = mx?.Status === 'Error' || typeof mx?.ExceptionType === 'string';
+  if (response.status < 400 && !isMxError) return undefined;
+  const type = typeof mx?.ExceptionType === 'string' ? mx.ExceptionType : '';
+  const message =
+    typeof mx?.ExceptionMessage === 'string' && mx.ExceptionMessage
+      ? mx.ExceptionMessage
+      : `LeadSquared answered HTTP ${response.status}`;
+  return {
+    rateLimited: response.status === 429 || type === 'MXAPIRateLimitExceededException',
+    unauthorized: response.status === 401 || type === 'MXInvalidAccessDetailsException',
+    message,
+    vendorCode: type || undefined,
+    clientStatus: CLIENT_STATUS[type],
+  };
+}
+
 export function upstreamOriginFromHost(apiHost: string): string {
   // A bare host name means HTTPS (how LeadSquared shows it); a full origin is kept as given.
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(apiHost) ? apiHost : `https://${apiHost}`;
 }
 
-export const leadsquared: IntegrationDefinition = {
+export const leadsquared = defineIntegration({
   name: 'leadsquared',
   label: 'LeadSquared',
-  credentials: [
-    {
-      name: 'access_key',
-      label: 'Access Key',
-      type: 'text',
-      secret: false,
-      required: true,
-      placeholder: 'u$r…',
-    },
-    { name: 'secret_key', label: 'Secret Key', type: 'password', secret: true, required: true },
+  category: 'marketing_automation',
+  docsUrl: 'https://apidocs.leadsquared.com/',
+  auth: [
+    apiKeyHeaders({
+      label: 'Access key and secret key',
+      help: 'LeadSquared › My Account › Settings › API and Webhooks.',
+      fields: [
+        {
+          name: 'access_key',
+          label: 'Access Key',
+          type: 'text',
+          secret: false,
+          required: true,
+          placeholder: 'u$r…',
+        },
+        { name: 'secret_key', label: 'Secret Key', type: 'password', secret: true, required: true },
+      ],
+      headers: { 'x-LSQ-AccessKey': 'access_key', 'x-LSQ-SecretKey': 'secret_key' },
+    }),
+  ],
+  config: [
     {
       name: 'api_host',
       label: 'API Host',
@@ -72,37 +104,16 @@ export const leadsquared: IntegrationDefinition = {
       options: LEADSQUARED_REGIONS,
     },
   ],
-  upstreamOrigin: (context: AccountContext) => upstreamOriginFromHost(String(context['api_host'] ?? '')),
-  servesOrigin: (origin: URL) =>
+  baseUrl: (context: AccountContext) => upstreamOriginFromHost(String(context['api_host'] ?? '')),
+  served: (origin: URL) =>
     origin.protocol === 'https:' && origin.port === '' && LEADSQUARED_HOST.test(origin.hostname),
-  servedOriginsHint: 'https://api.leadsquared.com or a regional https://api-<region>.leadsquared.com host',
+  servedHint: 'https://api.leadsquared.com or a regional https://api-<region>.leadsquared.com host',
   basePath: '/v2',
-  authorize: (context: AccountContext) => ({
-    headers: {
-      'x-LSQ-AccessKey': String(context['access_key'] ?? ''),
-      'x-LSQ-SecretKey': String(context['secret_key'] ?? ''),
-    },
-  }),
   validation: { method: 'GET', path: '/Authentication.svc/UserByAccessKey.Get' },
   discoverOrigin: discoverLeadSquaredHost,
   rateLimit: { calls: 25, windowSeconds: 5 },
-  detectError(response: UpstreamResponse) {
-    const mx = asMxBody(response.body);
-    const isMxError = mx?.Status === 'Error' || typeof mx?.ExceptionType === 'string';
-    if (response.status < 400 && !isMxError) return undefined;
-    const type = typeof mx?.ExceptionType === 'string' ? mx.ExceptionType : '';
-    const message =
-      typeof mx?.ExceptionMessage === 'string' && mx.ExceptionMessage
-        ? mx.ExceptionMessage
-        : `LeadSquared answered HTTP ${response.status}`;
-    return {
-      rateLimited: response.status === 429 || type === 'MXAPIRateLimitExceededException',
-      unauthorized: response.status === 401 || type === 'MXInvalidAccessDetailsException',
-      message,
-      clientStatus: CLIENT_STATUS[type],
-    };
-  },
-  proxy: leadsquaredProxy,
+  errors: detectMxError,
+  resources: leadsquaredProxy,
   unified: {
     'user-directory/users': directoryUsers,
     'user-directory/groups': directoryGroups,
@@ -113,4 +124,4 @@ export const leadsquared: IntegrationDefinition = {
     'leadsquared:sales-group-add-users': (caller, details) => checkMembership(caller, details, 'add'),
     'leadsquared:sales-group-remove-users': (caller, details) => checkMembership(caller, details, 'remove'),
   },
-};
+});
