@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   UNPROCESSABLE: 422,
+  /** `truto_key_by` names a field whose values repeat on the page: keying would drop records. */
+  KEY_BY_NOT_UNIQUE: 422,
   RATE_LIMITED: 429,
   VENDOR_RATE_LIMITED: 429,
   /** Switchboard's own pacing of the vendor's limit: the call could not start within the maximum wait. */
