@@ -56,6 +56,14 @@ export const REDACTED_LOG_PATHS = [
   '*.password',
 ];
 
+/** What a client's request id may be: at most 128 visible ASCII characters from a safe set. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The client's `x-request-id` if it is plain enough to echo and log (a repeated header arrives joined by ", "). */
+function clientRequestId(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : undefined;
+}
+
 export interface AppOptions {
   services: Services;
   /** Log destination (tests capture it to prove secrets never appear). */
@@ -78,8 +86,9 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
       querystringParser: (s: string) => qs.parse(s, { depth: 5, arrayLimit: 1000, parameterLimit: 2000 }),
       ignoreTrailingSlash: true,
     },
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // A client's x-request-id is echoed and logged, so only a short plain one is kept (see clientRequestId).
+    requestIdHeader: false,
+    genReqId: (req) => clientRequestId(req.headers['x-request-id']) ?? crypto.randomUUID(),
     // Client-supplied X-Forwarded-* would otherwise steer the URLs the server hands out (link and callback URLs).
     trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
