@@ -88,4 +88,57 @@ describe('request hygiene', () => {
       }
     });
   });
+
+  describe('the access log', () => {
+    const accessLines = () =>
+      server
+        .logs()
+        .split('\n')
+        .filter((line) => line.includes('request completed'));
+
+    it('logs a link token sent in a query string as [redacted]', async () => {
+      const token = `lt_${'Q'.repeat(40)}`;
+      const response = await server.request('GET', `/connect/session?link_token=${token}`, undefined, {
+        authorization: '',
+      });
+      expect(response.status).toBe(401);
+      expect(server.logs()).not.toContain(token);
+      const line = accessLines().find((l) => l.includes('/connect/session'));
+      expect(line).toContain('link_token=[redacted]');
+    });
+
+    it('redacts every sensitive parameter, in any case and in bracketed or encoded names', async () => {
+      const secrets = {
+        token: 'sec-token-1',
+        Access_Token: 'sec-access-2',
+        REFRESH_TOKEN: 'sec-refresh-3',
+        code: 'sec-code-4',
+        state: 'sec-state-5',
+        code_verifier: 'sec-verifier-6',
+        client_secret: 'sec-client-7',
+        'context[secret_key]': 'sec-secretkey-8',
+        'context[api_key]': 'sec-apikey-9',
+        password: 'sec-password-10',
+        'link%5Ftoken': 'sec-encoded-11',
+        'access_token[]': 'sec-array-12',
+      };
+      const query = Object.entries(secrets)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('&');
+      await server.request('GET', `/integrated-account?tenant_id=visible-tenant&${query}&limit=5`);
+      const line = accessLines().find((l) => l.includes('visible-tenant'));
+      expect(line).toBeTruthy();
+      for (const value of Object.values(secrets)) expect(server.logs()).not.toContain(value);
+      expect(line).toContain('context[secret_key]=[redacted]');
+      expect(line).toContain('limit=5');
+    });
+
+    it('keeps the secret in a callback URL path out of the log', async () => {
+      const secret = `cb_${'Z'.repeat(40)}`;
+      const response = await server.request('POST', `/callbacks/async/${secret}`, {});
+      expect(response.status).toBe(404);
+      expect(server.logs()).not.toContain(secret);
+      expect(accessLines().some((l) => l.includes('/callbacks/async/[redacted]'))).toBe(true);
+    });
+  });
 });

@@ -10,6 +10,7 @@ import qs from 'qs';
 import type { Services } from '../services.ts';
 import { authenticate } from './auth.ts';
 import { envelope, SwitchboardError } from './errors.ts';
+import { redactUrl } from './log-url.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerAsyncRequestRoutes } from './routes/async-requests.ts';
 import { registerConnectRoutes } from './routes/connect.ts';
@@ -102,7 +103,7 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: redactUrl(request.url),
         statusCode: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
       },
