@@ -86,8 +86,10 @@ export async function startServer(
       },
     });
     sync.register();
+    let listenUrl = '';
     const services: Services = {
       config,
+      publicUrl: () => (config.publicUrl ?? listenUrl).replace(/\/+$/, ''),
       db,
       dbKind: kind,
       keyring,
@@ -106,6 +108,7 @@ export async function startServer(
     await sync.start(app.log.child({ component: 'sync' }));
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
+    listenUrl = url;
     return {
       app,
       services,

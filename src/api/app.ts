@@ -90,7 +90,8 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
     // A client's x-request-id is echoed and logged, so only a short plain one is kept (see clientRequestId).
     requestIdHeader: false,
     genReqId: (req) => clientRequestId(req.headers['x-request-id']) ?? crypto.randomUUID(),
-    // Client-supplied X-Forwarded-* would otherwise steer the URLs the server hands out (link and callback URLs).
+    // Client-supplied X-Forwarded-* would otherwise set request.ip and request.protocol (the URLs the server
+    // hands out never depend on request headers: see services.publicUrl()).
     trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
