@@ -38,7 +38,7 @@ export async function startServer(
   config: Config,
   options: { logStream?: Writable } = {},
 ): Promise<RunningServer> {
-  const { keyring } = loadKeyring(config.encryptionKeys, config.dataDir);
+  const { keyring, warnings } = loadKeyring(config.encryptionKeys, config.dataDir);
   const { db, kind, location } = await openDatabase(config);
   let eventServices: EventServices | undefined;
   let upstream: UpstreamClient | undefined;
@@ -104,6 +104,7 @@ export async function startServer(
       sync,
     };
     const app = await buildApp({ services, logStream: options.logStream });
+    for (const warning of warnings) app.log.warn(warning);
     await eventServices.start(app.log.child({ component: 'jobs' }));
     await sync.start(app.log.child({ component: 'sync' }));
     const address = await app.listen({ port: config.port, host: config.host });
