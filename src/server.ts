@@ -17,6 +17,7 @@ import {
   createApiToken,
   DEFAULT_ENVIRONMENT_ID,
   ensureDefaultEnvironment,
+  provisionAdminToken,
 } from './store/tenancy.ts';
 import { SyncService } from './sync/service.ts';
 import { openCaller } from './upstream/account-caller.ts';
@@ -137,9 +138,9 @@ async function provisionTokens(
 ): Promise<string | undefined> {
   await ensureDefaultEnvironment(db);
   if (configuredToken) {
-    await createApiToken(db, DEFAULT_ENVIRONMENT_ID, 'SWITCHBOARD_API_TOKEN', configuredToken);
+    await provisionAdminToken(db, configuredToken);
     return undefined;
   }
   if ((await countTokens(db, DEFAULT_ENVIRONMENT_ID)) > 0) return undefined;
-  return (await createApiToken(db, DEFAULT_ENVIRONMENT_ID, 'first admin token')).token;
+  return (await createApiToken(db, DEFAULT_ENVIRONMENT_ID, 'first admin token', { admin: true })).token;
 }

@@ -15,6 +15,7 @@ import { registerMetrics } from './metrics.ts';
 import { registerAsyncRequestRoutes } from './routes/async-requests.ts';
 import { registerConnectRoutes } from './routes/connect.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
+import { registerEnvironmentRoutes } from './routes/environments.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIntegratedAccountRoutes } from './routes/integrated-accounts.ts';
 import { registerMetaRoutes } from './routes/meta.ts';
@@ -35,6 +36,8 @@ export type App = FastifyInstance<
 declare module 'fastify' {
   interface FastifyRequest {
     environmentId: string;
+    /** The request's API token is an admin token (environment administration). */
+    isAdmin: boolean;
   }
   interface FastifyContextConfig {
     /** Reachable without a bearer token (health, metrics, docs, hosted link pages). */
@@ -96,6 +99,7 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.decorateRequest('environmentId', '');
+  app.decorateRequest('isAdmin', false);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -147,6 +151,7 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
   registerMetrics(app, services);
   registerHealthRoutes(app, services);
   registerDocsRoutes(app);
+  registerEnvironmentRoutes(app, services);
   registerIntegratedAccountRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerConnectRoutes(app, services);
