@@ -16,13 +16,17 @@ const commands: Record<
     load: () => import('./commands/sandbox.ts'),
   },
   'api-token': {
-    summary: 'manage API tokens: `switchboard api-token create [--environment ID] [--name NAME]`',
+    summary: 'manage API tokens: `switchboard api-token create [--environment ID] [--name NAME] [--admin]`',
     load: () => import('./commands/api-token.ts'),
+  },
+  environment: {
+    summary: 'manage environments: `switchboard environment create <name>` | `switchboard environment list`',
+    load: () => import('./commands/environment.ts'),
   },
 };
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
   return `usage: switchboard <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
 }
 

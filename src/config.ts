@@ -2,7 +2,9 @@
  * Configuration comes only from environment variables, parsed once at start.
  * A bad value stops the server with a message that names the variable; nothing falls back silently.
  */
+import net from 'node:net';
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 export interface Config {
   port: number;
@@ -24,7 +26,10 @@ export interface Config {
   connectSandboxes: boolean;
   /** Requests per minute one client IP may make to the public connect endpoints (per instance). */
   connectRateLimit: number;
-  /** Where link pages and docs say the server lives. */
+  /**
+   * The URL clients reach the server at (link URLs, vendor callback URLs). Required unless `host` is a loopback
+   * address; then unset means the listen address (`services.publicUrl()`), never a request's Host header.
+   */
   publicUrl: string | undefined;
   /** Believe X-Forwarded-* headers (only behind a load balancer that sets them). */
   trustProxy: boolean;
@@ -168,6 +173,12 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(name, 'use true or false');
 }
 
+/** `localhost` or a literal loopback address (127.0.0.0/8, ::1, ::ffff:127.x.x.x). */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  return net.isIP(host) !== 0 && ipaddr.process(host).range() === 'loopback';
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): Config {
@@ -190,9 +201,19 @@ export function loadConfig(env: Env = process.env): Config {
       'required when DATABASE_URL is set, so that every instance shares the same keys',
     );
   }
+  const host = env['HOST'] || '127.0.0.1';
+  const publicUrl = url(env, 'SWITCHBOARD_PUBLIC_URL', ['http:', 'https:']);
+  // Without it, the URLs handed out would have to come from the request's Host header, which clients choose.
+  if (!publicUrl && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      'SWITCHBOARD_PUBLIC_URL',
+      `required when HOST is ${host} (not a loopback address): set the URL clients reach the server at, ` +
+        'e.g. https://switchboard.example.com',
+    );
+  }
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
-    host: env['HOST'] || '127.0.0.1',
+    host,
     dataDir: path.resolve(env['DATA_DIR'] || './data'),
     databaseUrl,
     databaseSchema,
@@ -202,7 +223,7 @@ export function loadConfig(env: Env = process.env): Config {
     allowedUpstreamOrigins: origins(env, 'SWITCHBOARD_ALLOW_UPSTREAM'),
     connectSandboxes: flag(env, 'SWITCHBOARD_CONNECT_SANDBOXES'),
     connectRateLimit: integer(env, 'SWITCHBOARD_CONNECT_RATE_LIMIT', 60, 1, 1_000_000),
-    publicUrl: url(env, 'SWITCHBOARD_PUBLIC_URL', ['http:', 'https:']),
+    publicUrl,
     trustProxy: flag(env, 'TRUST_PROXY'),
     logLevel,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),

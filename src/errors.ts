@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,
   UNPROCESSABLE: 422,
+  /** `truto_key_by` names a field whose values repeat on the page: keying would drop records. */
+  KEY_BY_NOT_UNIQUE: 422,
   RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,
   VENDOR_RATE_LIMITED: 429,

@@ -17,6 +17,7 @@ import {
   createApiToken,
   DEFAULT_ENVIRONMENT_ID,
   ensureDefaultEnvironment,
+  provisionAdminToken,
 } from './store/tenancy.ts';
 import { SyncService } from './sync/service.ts';
 import { openCaller } from './upstream/account-caller.ts';
@@ -38,7 +39,7 @@ export async function startServer(
   config: Config,
   options: { logStream?: Writable } = {},
 ): Promise<RunningServer> {
-  const { keyring } = loadKeyring(config.encryptionKeys, config.dataDir);
+  const { keyring, warnings } = loadKeyring(config.encryptionKeys, config.dataDir);
   const { db, kind, location } = await openDatabase(config);
   let eventServices: EventServices | undefined;
   let upstream: UpstreamClient | undefined;
@@ -86,8 +87,10 @@ export async function startServer(
       },
     });
     sync.register();
+    let listenUrl = '';
     const services: Services = {
       config,
+      publicUrl: () => (config.publicUrl ?? listenUrl).replace(/\/+$/, ''),
       db,
       dbKind: kind,
       keyring,
@@ -102,10 +105,12 @@ export async function startServer(
       sync,
     };
     const app = await buildApp({ services, logStream: options.logStream });
+    for (const warning of warnings) app.log.warn(warning);
     await eventServices.start(app.log.child({ component: 'jobs' }));
     await sync.start(app.log.child({ component: 'sync' }));
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
+    listenUrl = url;
     return {
       app,
       services,
@@ -133,9 +138,9 @@ async function provisionTokens(
 ): Promise<string | undefined> {
   await ensureDefaultEnvironment(db);
   if (configuredToken) {
-    await createApiToken(db, DEFAULT_ENVIRONMENT_ID, 'SWITCHBOARD_API_TOKEN', configuredToken);
+    await provisionAdminToken(db, configuredToken);
     return undefined;
   }
   if ((await countTokens(db, DEFAULT_ENVIRONMENT_ID)) > 0) return undefined;
-  return (await createApiToken(db, DEFAULT_ENVIRONMENT_ID, 'first admin token')).token;
+  return (await createApiToken(db, DEFAULT_ENVIRONMENT_ID, 'first admin token', { admin: true })).token;
 }

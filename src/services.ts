@@ -15,6 +15,8 @@ import type { LookupCache } from './upstream/lookup-cache.ts';
 
 export interface Services {
   config: Config;
+  /** The URL clients reach this server at: SWITCHBOARD_PUBLIC_URL, else the listen address (known once listening). */
+  publicUrl(): string;
   db: Db;
   dbKind: 'sqlite' | 'postgres';
   keyring: Keyring;

@@ -1,4 +1,7 @@
-/** The operator commands: first start prints one admin token; `api-token create` mints more that work. */
+/**
+ * The operator commands: first start prints one admin token; `api-token create` mints more that work;
+ * `environment create|list` manage environments.
+ */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -55,6 +58,13 @@ describe('switchboard commands', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(response.status).toBe(200);
+    // It is an admin token: it may create environments.
+    const environment = await fetch(`${first.url}/environment`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Made by the first token' }),
+    });
+    expect(environment.status).toBe(201);
     expect(await first.stop()).toBe(0);
 
     const second = await serveOnce();
@@ -88,5 +98,45 @@ describe('switchboard commands', () => {
     );
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('no environment "nope"');
+  });
+
+  it('creates and lists environments, and mints admin tokens only with --admin', async () => {
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['src/cli.ts', ...args], { env, encoding: 'utf8' });
+    const created = cli('environment', 'create', 'Staging EU');
+    expect(created.status, created.stderr).toBe(0);
+    const id = /^environment_id=(\S+)$/m.exec(created.stdout)?.[1];
+    const staging = /^api_token=(sb_\S+)$/m.exec(created.stdout)?.[1];
+    expect(id).toBeTruthy();
+    expect(staging).toBeTruthy();
+
+    const listed = cli('environment', 'list');
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/^default\tDefault\t/m);
+    expect(listed.stdout).toContain(`${id}\tStaging EU\t`);
+    expect(listed.stdout).not.toContain(staging);
+
+    const admin = cli('api-token', 'create', '--admin', '--name', 'ops').stdout.trim();
+    const plain = cli('api-token', 'create', '--name', 'plain').stdout.trim();
+    const server = await serveOnce();
+    const call = (token: string, method: string, path: string, body?: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const own = (await (await call(staging!, 'GET', '/environment')).json()) as { result: { id: string }[] };
+    expect(own.result.map((e) => e.id)).toEqual([id]);
+    expect((await call(admin, 'POST', '/environment', { name: 'From the API' })).status).toBe(201);
+    expect((await call(plain, 'POST', '/environment', { name: 'Refused' })).status).toBe(403);
+    expect((await call(staging!, 'POST', '/environment', { name: 'Refused' })).status).toBe(403);
+    await server.stop();
+
+    const blank = cli('environment', 'create', '');
+    expect(blank.status).toBe(1);
+    expect(blank.stderr).toContain('name');
+    const usage = cli('environment', 'drop');
+    expect(usage.status).toBe(1);
+    expect(usage.stderr).toContain('usage: switchboard environment');
   });
 });

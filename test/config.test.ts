@@ -25,9 +25,22 @@ describe('configuration', () => {
     [{ SWITCHBOARD_ALLOW_UPSTREAM: 'http://127.0.0.1:8181/v2' }, 'SWITCHBOARD_ALLOW_UPSTREAM'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DATABASE_SCHEMA: 'Drop Table' }, 'DATABASE_SCHEMA'],
+    [{ HOST: '0.0.0.0' }, 'SWITCHBOARD_PUBLIC_URL'],
+    [{ HOST: '::' }, 'SWITCHBOARD_PUBLIC_URL'],
+    [{ HOST: '10.0.0.5' }, 'SWITCHBOARD_PUBLIC_URL'],
+    [{ HOST: 'switchboard.internal' }, 'SWITCHBOARD_PUBLIC_URL'],
   ])('refuses %j naming %s', (env, setting) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(setting);
+  });
+
+  it('needs SWITCHBOARD_PUBLIC_URL only when listening beyond loopback', () => {
+    for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) {
+      expect(loadConfig({ HOST: host }).publicUrl, host).toBeUndefined();
+    }
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST is 0\.0\.0\.0/);
+    const remote = loadConfig({ HOST: '0.0.0.0', SWITCHBOARD_PUBLIC_URL: 'https://sb.example.com' });
+    expect(remote.publicUrl).toBe('https://sb.example.com');
   });
 
   it('stops `switchboard serve` with the setting named and a non-zero exit', () => {

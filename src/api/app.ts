@@ -14,10 +14,12 @@ import { authenticate } from './auth.ts';
 import { clientErrorHandler, frameworkErrors } from './early-errors.ts';
 import { registerJsonParser } from './json-body.ts';
 import { redactedLogPaths } from './log-redaction.ts';
+import { redactUrl } from './log-url.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerAsyncRequestRoutes } from './routes/async-requests.ts';
 import { registerConnectRoutes } from './routes/connect.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
+import { registerEnvironmentRoutes } from './routes/environments.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIntegratedAccountRoutes } from './routes/integrated-accounts.ts';
 import { registerMetaRoutes } from './routes/meta.ts';
@@ -38,11 +40,21 @@ export type App = FastifyInstance<
 declare module 'fastify' {
   interface FastifyRequest {
     environmentId: string;
+    /** The request's API token is an admin token (environment administration). */
+    isAdmin: boolean;
   }
   interface FastifyContextConfig {
     /** Reachable without a bearer token (health, metrics, docs, hosted link pages). */
     public?: boolean;
   }
+}
+
+/** What a client's request id may be: at most 128 visible ASCII characters from a safe set. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The client's `x-request-id` if it is plain enough to echo and log (a repeated header arrives joined by ", "). */
+function clientRequestId(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : undefined;
 }
 
 export interface AppOptions {
@@ -69,14 +81,17 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
       querystringParser: (s: string) => qs.parse(s, { depth: 5, arrayLimit: 1000, parameterLimit: 2000 }),
       ignoreTrailingSlash: true,
     },
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
-    // Client-supplied X-Forwarded-* would otherwise steer the URLs the server hands out (link and callback URLs).
+    // A client's x-request-id is echoed and logged, so only a short plain one is kept (see clientRequestId).
+    requestIdHeader: false,
+    genReqId: (req) => clientRequestId(req.headers['x-request-id']) ?? crypto.randomUUID(),
+    // Client-supplied X-Forwarded-* would otherwise set request.ip and request.protocol (the URLs the server
+    // hands out never depend on request headers: see services.publicUrl()).
     trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   registerJsonParser(app as unknown as FastifyInstance);
   app.decorateRequest('environmentId', '');
+  app.decorateRequest('isAdmin', false);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -85,7 +100,7 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: redactUrl(request.url),
         statusCode: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
       },
@@ -138,6 +153,7 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
   registerMetrics(app, services);
   registerHealthRoutes(app, services);
   registerDocsRoutes(app);
+  registerEnvironmentRoutes(app, services);
   registerIntegratedAccountRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerConnectRoutes(app, services);

@@ -9,6 +9,7 @@ import { loadConfig } from '../config.ts';
 import { newToken } from '../crypto/tokens.ts';
 import { startLeadSquaredSandbox } from '../sandboxes/leadsquared/index.ts';
 import { startServer } from '../server.ts';
+import { ensureDataDir } from '../store/data-dir.ts';
 import { printBanner, stopOnSignals } from './serve.ts';
 
 const DEMO_TENANT = 'demo';
@@ -17,7 +18,7 @@ const DEMO_TENANT = 'demo';
 function demoToken(dataDir: string): string {
   const file = path.join(dataDir, 'demo-api-token');
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  fs.mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
   const token = newToken('sb_demo');
   fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return token;

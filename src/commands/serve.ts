@@ -13,7 +13,7 @@ export function printBanner(url: string, database: string, firstToken: string | 
   if (firstToken) {
     lines.push(
       '',
-      'Your admin API token (shown once, stored only as a hash; create more with `switchboard api-token create`):',
+      'Your admin API token (shown once, stored only as a hash; create more with `switchboard api-token create --admin`):',
       `  ${firstToken}`,
     );
   }

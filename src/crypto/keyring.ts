@@ -14,6 +14,7 @@ import {
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config.ts';
+import { ensureDataDir, restrictToOwner } from '../store/data-dir.ts';
 
 export interface SealedValue {
   kid: string;
@@ -84,19 +85,28 @@ export function parseKeys(spec: string): Array<[string, Buffer]> {
 
 /**
  * The configured keys, or (embedded mode) a key generated on first start and kept in the data directory
- * with owner-only permissions.
+ * with owner-only permissions. A key file found readable by others is made owner-only, and `warnings` says so
+ * (the caller logs them; the logger does not exist yet).
  */
 export function loadKeyring(
   spec: string | undefined,
   dataDir: string,
-): { keyring: Keyring; generated: boolean } {
-  if (spec) return { keyring: new Keyring(parseKeys(spec)), generated: false };
+): { keyring: Keyring; generated: boolean; warnings: string[] } {
+  if (spec) return { keyring: new Keyring(parseKeys(spec)), generated: false, warnings: [] };
   const file = path.join(dataDir, KEY_FILE);
   if (fs.existsSync(file)) {
-    return { keyring: new Keyring(parseKeys(fs.readFileSync(file, 'utf8').trim())), generated: false };
+    const warnings: string[] = [];
+    const was = restrictToOwner(file);
+    if (was !== undefined) {
+      warnings.push(
+        `encryption key file ${file} was readable by others (mode 0${was.toString(8)}); changed it to 0600`,
+      );
+    }
+    const keyring = new Keyring(parseKeys(fs.readFileSync(file, 'utf8').trim()));
+    return { keyring, generated: false, warnings };
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  ensureDataDir(dataDir);
   const line = `k1:${randomBytes(32).toString('base64')}`;
   fs.writeFileSync(file, `${line}\n`, { mode: 0o600, flag: 'wx' });
-  return { keyring: new Keyring(parseKeys(line)), generated: true };
+  return { keyring: new Keyring(parseKeys(line)), generated: true, warnings: [] };
 }

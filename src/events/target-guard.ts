@@ -7,63 +7,47 @@
  */
 import dns from 'node:dns';
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { Agent } from 'undici';
 import { SwitchboardError } from '../errors.ts';
 
-const blocked = new net.BlockList();
-for (const [address, prefix] of [
-  ['0.0.0.0', 8], // "this" network
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  blocked.addSubnet(address, prefix, 'ipv4');
-}
-for (const [address, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96], // NAT64
-  ['100::', 64], // discard
-  ['2001:db8::', 32], // documentation
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-] as const) {
-  blocked.addSubnet(address, prefix, 'ipv6');
-}
+/** IPv4-compatible addresses (`::a.b.c.d`, deprecated by RFC 4291): ipaddr.js calls them unicast. */
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 
+/**
+ * Whether a delivery may go to this address. IPv4: only ipaddr.js's `unicast` (not private, loopback,
+ * link-local, CGNAT, reserved, documentation, multicast, broadcast, AS112, AMT). IPv6: `unicast` too, except
+ * that forms carrying an IPv4 address are judged by it (IPv4-mapped, 6to4), and those whose IPv4 target cannot
+ * be judged here are refused outright: IPv4-compatible, IPv4-translated (SIIT), NAT64 (the gateway reaches
+ * whatever IPv4 address is embedded, inward ones included) and Teredo.
+ */
 export function isPublicAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 0) return false;
-  if (family === 6) {
-    // IPv4-mapped (::ffff:a.b.c.d): judged as the IPv4 address it stands for.
-    const mapped = mappedIpv4(address);
-    if (mapped) return isPublicAddress(mapped);
+  // net.isIP first: ipaddr.js also reads forms such as `127.1` or `0x7f000001` that are not literal addresses.
+  if (net.isIP(address) === 0) return false;
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(address);
+  } catch {
+    return false;
   }
-  return !blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
-
-/** The IPv4 address behind an IPv4-mapped IPv6 address, in either notation. */
-function mappedIpv4(address: string): string | undefined {
-  const lower = address.toLowerCase();
-  const dotted = /^(?:0{0,4}:){0,5}:?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted) return dotted[1];
-  const hex = /^(?:0{0,4}:){0,5}:?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (!hex) return undefined;
-  const high = Number.parseInt(hex[1]!, 16);
-  const low = Number.parseInt(hex[2]!, 16);
-  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast';
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.match(IPV4_COMPATIBLE)) return false;
+  switch (v6.range()) {
+    case 'unicast':
+      return true;
+    case 'ipv4Mapped':
+      return isPublicAddress(v6.toIPv4Address().toString());
+    case '6to4': {
+      // 2002:AABB:CCDD::/48 routes to the IPv4 address AA.BB.CC.DD.
+      const [, high, low] = v6.parts as [number, number, number];
+      return isPublicAddress(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`);
+    }
+    default:
+      // rfc6145, rfc6052, teredo, loopback, unspecified, linkLocal, deprecatedSiteLocal, uniqueLocal,
+      // multicast, reserved (documentation), discard, benchmarking and the other special ranges.
+      return false;
+  }
 }
 
 const INTERNAL_NAMES = /(^|\.)(localhost|local|internal|intranet|lan|home\.arpa)\.?$/i;

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { ensureDataDir, restrictToOwner } from './data-dir.ts';
 import { migrationProvider } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { openSqlite } from './sqlite-driver.ts';
@@ -39,9 +40,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
     const url = new URL(options.databaseUrl);
     opened = { db, kind: 'postgres', location: `postgres://${url.host}${url.pathname} (schema ${schema})` };
   } else {
-    fs.mkdirSync(options.dataDir, { recursive: true });
+    ensureDataDir(options.dataDir);
     const file = path.join(options.dataDir, 'switchboard.db');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(file) }) });
+    // Created 0600 before SQLite opens it (SQLite would create it 0644), so there is no window; SQLite gives
+    // the -wal and -shm files the database's mode. The chmods tighten files left looser by older versions.
+    fs.closeSync(fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600));
+    const sqlite = openSqlite(file);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) restrictToOwner(f);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     opened = { db, kind: 'sqlite', location: file };
   }
   await migrate(opened.db, opened.kind === 'postgres' ? options.databaseSchema : undefined);

@@ -12,6 +12,8 @@ export interface ApiTokenTable {
   environment_id: string;
   name: string;
   token_hash: string;
+  /** 0 or 1: may create environments and their tokens, and see every environment. */
+  admin: number;
   created_at: string;
 }
 

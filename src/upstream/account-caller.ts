@@ -24,12 +24,8 @@ export class AccountCaller implements Caller {
   remoteQuery: Record<string, string> = {};
   readonly #services: Services;
 
-  /** Where vendors can call back (callback URLs for async operations). */
-  readonly #publicBaseUrl: string;
-
-  constructor(services: Services, account: IntegratedAccount, target: UpstreamTarget, publicBaseUrl: string) {
+  constructor(services: Services, account: IntegratedAccount, target: UpstreamTarget) {
     this.#services = services;
-    this.#publicBaseUrl = publicBaseUrl;
     this.account = account;
     this.integration = target.integration;
     this.target = target;
@@ -60,7 +56,7 @@ export class AccountCaller implements Caller {
       accountId: this.account.id,
       ...input,
     });
-    return { id, callbackUrl: `${this.#publicBaseUrl}/callbacks/async/${callbackToken}` };
+    return { id, callbackUrl: `${this.#services.publicUrl()}/callbacks/async/${callbackToken}` };
   }
 
   memo<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -72,24 +68,18 @@ export async function openCaller(
   services: Services,
   environmentId: string,
   accountId: string,
-  publicBaseUrl = services.config.publicUrl ?? '',
 ): Promise<AccountCaller> {
   const { account, context } = await services.accounts.openForCall(environmentId, accountId);
   const integration = getIntegration(account.integration);
   const origin = checkUpstreamOrigin(integration, context, services.config.allowedUpstreamOrigins);
-  return new AccountCaller(
-    services,
-    account,
-    {
-      accountId: account.id,
-      environmentId,
-      accountStatus: account.status,
-      integration,
-      origin,
-      context,
-      // The account's own plan when it has one (PATCH rate_limit), else the integration's policy.
-      rateLimit: account.rateLimit ?? integration.rateLimit,
-    },
-    publicBaseUrl,
-  );
+  return new AccountCaller(services, account, {
+    accountId: account.id,
+    environmentId,
+    accountStatus: account.status,
+    integration,
+    origin,
+    context,
+    // The account's own plan when it has one (PATCH rate_limit), else the integration's policy.
+    rateLimit: account.rateLimit ?? integration.rateLimit,
+  });
 }

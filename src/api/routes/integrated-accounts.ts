@@ -4,6 +4,7 @@ import { accountToJson } from '../../accounts/accounts.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app.ts';
 import { decodeKeyset, keysetPage } from '../cursor.ts';
+import { LimitQuery, listLimit } from '../list-limit.ts';
 
 const Context = Type.Record(Type.String(), Type.Unknown(), { description: 'credentials and configuration' });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -49,13 +50,14 @@ export function registerIntegratedAccountRoutes(app: App, { accounts, keyring }:
         querystring: Type.Object({
           tenant_id: Type.Optional(Type.String()),
           integration: Type.Optional(Type.String()),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+          limit: LimitQuery,
           next_cursor: Type.Optional(Type.String()),
         }),
       },
     },
     async (request) => {
-      const { tenant_id, integration, limit = 100, next_cursor } = request.query;
+      const { tenant_id, integration, next_cursor } = request.query;
+      const limit = listLimit(request.query.limit);
       const after = decodeKeyset(keyring, next_cursor);
       const page = await accounts.list({
         environmentId: request.environmentId,

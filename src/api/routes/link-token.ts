@@ -9,7 +9,6 @@ import { SwitchboardError } from '../../errors.ts';
 import { getIntegration } from '../../integrations/registry.ts';
 import type { Services } from '../../services.ts';
 import type { App } from '../app.ts';
-import { publicBaseUrl } from '../public-url.ts';
 
 const tags = ['link tokens'];
 
@@ -121,7 +120,7 @@ export function registerLinkTokenRoutes(app: App, services: Services, linkTokens
         persistPreviousContext: body.persist_previous_context ?? false,
       });
       // The token travels in the URL fragment: browsers never send it to a server or in a Referer.
-      const linkUrl = `${publicBaseUrl(services, request)}/connect#link_token=${encodeURIComponent(token)}`;
+      const linkUrl = `${services.publicUrl()}/connect#link_token=${encodeURIComponent(token)}`;
       return reply.code(201).send({ link_token: token, link_url: linkUrl, expires_at: record.expiresAt });
     },
   );

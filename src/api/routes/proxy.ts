@@ -21,7 +21,6 @@ import type { HttpMethod } from '../../upstream/types.ts';
 import type { App } from '../app.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { idempotencyKeyOf, runIdempotent } from '../idempotency.ts';
-import { publicBaseUrl } from '../public-url.ts';
 import { setBudgetHeaders } from './upstream-headers.ts';
 
 const AccountQuery = Type.Object(
@@ -195,12 +194,7 @@ function registerProxyWriteRoutes(app: App, services: Services): void {
     id?: string,
   ) {
     const query = request.query as { integrated_account_id: string } & Record<string, unknown>;
-    const caller = await openCaller(
-      services,
-      request.environmentId,
-      query.integrated_account_id,
-      publicBaseUrl(services, request),
-    );
+    const caller = await openCaller(services, request.environmentId, query.integrated_account_id);
     caller.writesAreSafe = idempotencyKeyOf(request) !== undefined;
     const name = (request.params as { resource: string }).resource;
     const proxyWrite = pick(resourceOf(caller, name));

@@ -7,6 +7,7 @@ import type { Services } from '../../services.ts';
 import { RUN_STATUSES, runToJson } from '../../sync/runs.ts';
 import type { App } from '../app.ts';
 import { decodeKeyset, keysetPage } from '../cursor.ts';
+import { LimitQuery, listLimit } from '../list-limit.ts';
 
 const tags = ['sync'];
 const Id = Type.String({ minLength: 1, maxLength: 100 });
@@ -55,13 +56,14 @@ export function registerSyncRoutes(app: App, { sync, keyring }: Services): void 
         querystring: Type.Object({
           integrated_account_id: Type.Optional(Id),
           status: Type.Optional(Type.Union(RUN_STATUSES.map((s) => Type.Literal(s)))),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+          limit: LimitQuery,
           next_cursor: Type.Optional(Type.String()),
         }),
       },
     },
     async (request) => {
-      const { integrated_account_id, status, limit = 100, next_cursor } = request.query;
+      const { integrated_account_id, status, next_cursor } = request.query;
+      const limit = listLimit(request.query.limit);
       const page = await sync.listRuns(request.environmentId, {
         accountId: integrated_account_id,
         status,

@@ -25,7 +25,6 @@ import { type AccountCaller, openCaller } from '../../upstream/account-caller.ts
 import type { App } from '../app.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { idempotencyKeyOf, runIdempotent } from '../idempotency.ts';
-import { publicBaseUrl } from '../public-url.ts';
 import { remoteQueryParams, setBudgetHeaders } from './upstream-headers.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -216,12 +215,7 @@ export async function streamNdjson<T>(
 async function openForWrite(services: Services, request: FastifyRequest, model: string, resource: string) {
   const spec = specOf(model, resource);
   const accountId = (request.query as { integrated_account_id: string }).integrated_account_id;
-  const caller = await openCaller(
-    services,
-    request.environmentId,
-    accountId,
-    publicBaseUrl(services, request),
-  );
+  const caller = await openCaller(services, request.environmentId, accountId);
   caller.writesAreSafe = idempotencyKeyOf(request) !== undefined;
   const mapping: UnifiedResourceMapping | undefined = caller.integration.unified[`${model}/${resource}`];
   return { spec, caller, mapping };

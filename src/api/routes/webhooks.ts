@@ -7,6 +7,7 @@ import { DELIVERY_STATUSES, deliveryToJson, webhookToJson } from '../../events/w
 import type { Services } from '../../services.ts';
 import type { App } from '../app.ts';
 import { decodeKeyset, keysetPage } from '../cursor.ts';
+import { LimitQuery, listLimit } from '../list-limit.ts';
 
 const tags = ['webhooks'];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -20,7 +21,6 @@ const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
   maxItems: 100,
   description: 'event types, group wildcards such as integrated_account:* or *',
 });
-const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 }));
 
 export function registerWebhookRoutes(app: App, { webhooks, keyring }: Services): void {
   app.post(
@@ -48,11 +48,12 @@ export function registerWebhookRoutes(app: App, { webhooks, keyring }: Services)
       schema: {
         tags,
         summary: 'List webhook subscriptions',
-        querystring: Type.Object({ limit: Limit, next_cursor: Type.Optional(Type.String()) }),
+        querystring: Type.Object({ limit: LimitQuery, next_cursor: Type.Optional(Type.String()) }),
       },
     },
     async (request) => {
-      const { limit = 100, next_cursor } = request.query;
+      const { next_cursor } = request.query;
+      const limit = listLimit(request.query.limit);
       const after = decodeKeyset(keyring, next_cursor);
       const page = await webhooks.list(request.environmentId, { limit, after });
       return keysetPage(keyring, page, limit, (w) => ({ createdAt: w.created_at, id: w.id }), webhookToJson);
@@ -116,13 +117,14 @@ export function registerWebhookRoutes(app: App, { webhooks, keyring }: Services)
         params: IdParams,
         querystring: Type.Object({
           status: Type.Optional(Type.Union(DELIVERY_STATUSES.map((s) => Type.Literal(s)))),
-          limit: Limit,
+          limit: LimitQuery,
           next_cursor: Type.Optional(Type.String()),
         }),
       },
     },
     async (request) => {
-      const { status, limit = 100, next_cursor } = request.query;
+      const { status, next_cursor } = request.query;
+      const limit = listLimit(request.query.limit);
       const before = decodeKeyset(keyring, next_cursor);
       const page = await webhooks.deliveries(request.environmentId, request.params.id, {
         limit,
