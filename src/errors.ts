@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   UPSTREAM_HOST_NOT_ALLOWED: 400,
   /** A request's final URL would leave the account's origin or the integration's base path (origin guard). */
   UPSTREAM_PATH_NOT_ALLOWED: 400,
+  /** The environment has not set up the integration's OAuth app (client id and secret). */
+  OAUTH_APP_NOT_CONFIGURED: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

@@ -166,6 +166,8 @@ export class Accounts {
       ...sealContext(this.#deps.keyring, input.context, secretNames(integration)),
       last_error: lastError,
       rate_limit: null,
+      credentials_version: 0,
+      credentials_refreshed_at: oauthTokenOf(input.context) ? now : null,
       created_at: now,
       updated_at: now,
     };

@@ -11,6 +11,7 @@ import { migration as m0005 } from './migrations/0005_idempotency_keys.ts';
 import { migration as m0006 } from './migrations/0006_async_requests.ts';
 import { migration as m0007 } from './migrations/0007_sync.ts';
 import { migration as m0008 } from './migrations/0008_admin_tokens.ts';
+import { migration as m0009 } from './migrations/0009_oauth.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_tenancy_and_accounts': m0001,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006_async_requests': m0006,
   '0007_sync': m0007,
   '0008_admin_tokens': m0008,
+  '0009_oauth': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

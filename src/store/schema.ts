@@ -30,8 +30,47 @@ export interface IntegratedAccountTable {
   last_error: string | null;
   /** JSON `{ calls, window_seconds }`: the account's own rate limit; null = the integration's policy. */
   rate_limit: string | null;
+  /** Bumped on every credentials write: a write based on an older version is refused. */
+  credentials_version: number;
+  /** When OAuth tokens were last obtained or refreshed (the keep-alive job's clock). */
+  credentials_refreshed_at: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** One environment's installation of an integration, with its OAuth app (the secret sealed). */
+export interface EnvironmentIntegrationTable {
+  id: string;
+  environment_id: string;
+  integration: string;
+  /** 0 or 1. */
+  is_enabled: number;
+  /** 0 or 1. */
+  show_in_catalog: number;
+  oauth_client_id: string | null;
+  /** JSON `SealedValue`. */
+  oauth_client_secret: string | null;
+  /** JSON array of scopes, or null for the integration's own. */
+  oauth_scopes: string | null;
+  oauth_authorize_url: string | null;
+  oauth_token_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An OAuth authorization in flight: its single-use `state`, bound to a link token. */
+export interface OAuthStateTable {
+  id: string;
+  state_hash: string;
+  link_token_id: string;
+  environment_id: string;
+  integration: string;
+  sealed: string;
+  created_at: string;
+  expires_at: string;
+  consumed_at: string | null;
+  result_hash: string | null;
+  result: string | null;
 }
 
 /** One link token (connect flow). The token itself is never stored, only its SHA-256. */
@@ -247,6 +286,8 @@ export interface Database {
   environments: EnvironmentTable;
   api_tokens: ApiTokenTable;
   integrated_accounts: IntegratedAccountTable;
+  environment_integrations: EnvironmentIntegrationTable;
+  oauth_states: OAuthStateTable;
   link_tokens: LinkTokenTable;
   webhooks: WebhookTable;
   events: EventTable;

@@ -61,6 +61,12 @@ export interface OAuth2Auth {
   fields: CredentialField[];
   /** Token-endpoint answers that mean the grant is gone, besides `invalid_grant`. */
   revokedErrors: string[];
+  /**
+   * Where the vendor serves OAuth (patterns like `https://accounts.zoho.*`… written as served origins):
+   * the only origins, besides operator-allowed ones, that authorize and token URLs may point at.
+   * Default: the origins of `authorizeUrl` and `tokenUrl`.
+   */
+  oauthOrigins: string[];
   inject(accessToken: string, context: AccountContext): Injection;
 }
 
@@ -175,6 +181,7 @@ export interface OAuth2Options {
   refreshBufferSeconds?: number;
   fields?: CredentialField[];
   revokedErrors?: string[];
+  oauthOrigins?: string[];
   /** Default: `Authorization: Bearer <access token>`. */
   inject?: OAuth2Auth['inject'];
 }
@@ -197,6 +204,11 @@ export function oauth2(options: OAuth2Options): OAuth2Auth {
     refreshBufferSeconds: options.refreshBufferSeconds ?? 900,
     fields: options.fields ?? [],
     revokedErrors: options.revokedErrors ?? [],
+    oauthOrigins:
+      options.oauthOrigins ??
+      [options.authorizeUrl, options.tokenUrl]
+        .filter((u): u is string => typeof u === 'string' && !u.includes('{'))
+        .map((u) => new URL(u).origin),
     inject: options.inject ?? ((token) => ({ headers: { authorization: `Bearer ${token}` } })),
   };
 }
