@@ -184,6 +184,18 @@ export class OAuthStore {
     return { ...record.family.grant, token, expiresAt: record.expiresAt };
   }
 
+  /** Why an access token is or is not usable (undefined: never issued here), e.g. for "expired N minutes ago" bodies. */
+  accessTokenState(
+    token: string,
+  ): { state: 'active' | 'expired' | 'revoked'; expiresAt: number | null } | undefined {
+    const record = this.#access.get(token);
+    if (!record) return undefined;
+    if (record.revoked || record.family.revoked) return { state: 'revoked', expiresAt: record.expiresAt };
+    if (record.expiresAt !== null && record.expiresAt <= Date.now())
+      return { state: 'expired', expiresAt: record.expiresAt };
+    return { state: 'active', expiresAt: record.expiresAt };
+  }
+
   /** Introspection view of any token (RFC 7662), whatever its kind. */
   lookup(token: string): { kind: 'access' | 'refresh'; grant: Grant; expiresAt: number | null } | undefined {
     const access = this.validateAccessToken(token);
@@ -208,11 +220,15 @@ export class OAuthStore {
     return (this.#access.get(token) ?? this.#refresh.get(token))?.family.grant.clientId;
   }
 
-  /** Revokes a refresh token and everything of its family; false when unknown. */
-  revokeRefreshToken(token: string): boolean {
+  /**
+   * Revokes a refresh token and, with `cascade` (default), everything of its family; false when unknown.
+   * Without cascade only that refresh token dies (HubSpot's DELETE refresh-token leaves access tokens be).
+   */
+  revokeRefreshToken(token: string, cascade = true): boolean {
     const record = this.#refresh.get(token);
     if (!record) return false;
-    this.#revokeFamily(record.family, false);
+    if (cascade) this.#revokeFamily(record.family, false);
+    else if (record.state === 'active') record.state = 'revoked';
     return true;
   }
 
