@@ -9,6 +9,7 @@ import type { FaultRule } from './faults.ts';
 import { registerOAuthControlRoutes } from './oauth/control.ts';
 
 export type ControlHandler = (
+  /** The JSON body (an object or a list), `{}` when absent. */
   body: Record<string, unknown>,
   params: Record<string, string>,
   query: Record<string, string>,
@@ -41,7 +42,7 @@ export function controlRouter(app: FastifyInstance): ControlRoute {
 }
 
 /** Accepts a rule, a list of rules, or `{"faults": [...]}`. */
-function faultList(body: unknown): FaultRule[] {
+export function faultList(body: unknown): FaultRule[] {
   const rules =
     body && typeof body === 'object' && !Array.isArray(body) && 'faults' in body
       ? (body as { faults: unknown }).faults
@@ -64,13 +65,9 @@ export function registerCommonControlRoutes(app: FastifyInstance, control: Emula
   });
   route('GET', '/faults', () => control.getFaults());
   // Replaces the rules; [] clears.
-  app.post('/__sandbox/faults', async (request, reply) => {
-    try {
-      control.setFaults(faultList(request.body));
-      return control.getFaults();
-    } catch (error) {
-      return reply.code(400).send({ error: error instanceof Error ? error.message : String(error) });
-    }
+  route('POST', '/faults', (body) => {
+    control.setFaults(faultList(body));
+    return control.getFaults();
   });
   route('DELETE', '/faults', () => {
     control.clearFaults();
