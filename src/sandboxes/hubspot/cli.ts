@@ -1,48 +1,63 @@
-/** `switchboard sandbox hubspot [--port 8282] [--host H] [--owners 200] [--seed 42] [--token T]` */
-import { parseArgs } from 'node:util';
+/** `switchboard sandbox hubspot [--port 8282] [--owners 200] [--seed 42] [--token T] [--client-id ID] …` */
+import { runEmulatorCli } from '../kit/cli.ts';
 import { startHubSpotSandbox } from './index.ts';
 
-function int(name: string, value: string): number {
-  if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
-  return Number(value);
-}
-
-export async function run(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
+export function run(argv: string[]): Promise<void> {
+  return runEmulatorCli(argv, {
+    name: 'HubSpot',
+    slug: 'hubspot',
+    defaults: { port: 8282, users: 200 },
+    usersAlias: 'owners',
     options: {
-      port: { type: 'string', default: '8282' },
-      host: { type: 'string', default: '127.0.0.1' },
-      owners: { type: 'string', default: '200' },
-      seed: { type: 'string', default: '42' },
-      token: { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'auto-approve': { type: 'boolean' },
+    },
+    help: [
+      '--owners N              same as --users (default 200)',
+      '--rate-limit N          calls per 10 s (default 100; 0 = off)',
+      '--auto-approve          OAuth authorize redirects at once, without the consent page',
+    ],
+    start: (flags) => {
+      const calls = flags.extra['rate-limit'] === undefined ? 100 : Number(flags.extra['rate-limit']);
+      if (!Number.isInteger(calls) || calls < 0)
+        throw new Error('--rate-limit must be a non-negative integer');
+      return startHubSpotSandbox({
+        port: flags.port,
+        host: flags.host,
+        owners: flags.users,
+        seed: flags.seed,
+        token: flags.token,
+        rateLimit: calls === 0 ? null : { calls, windowMs: 10_000 },
+        faults: flags.faults,
+        oauth: {
+          clientId: flags.clientId,
+          clientSecret: flags.clientSecret,
+          autoApprove: Boolean(flags.extra['auto-approve']),
+        },
+      });
+    },
+    banner: (sandbox) => {
+      const active = sandbox.control.list({ archived: false }).length;
+      const archived = sandbox.control.list({ archived: true }).length;
+      const authorize = new URL(sandbox.oauth.authorizeUrl);
+      authorize.search = new URLSearchParams({
+        client_id: sandbox.oauth.clientId,
+        redirect_uri: 'http://localhost:3000/callback',
+        scope: 'crm.objects.owners.read',
+        state: 'demo',
+      }).toString();
+      return {
+        credentials: [
+          ['token', sandbox.token],
+          ['hub id', String(sandbox.hubId)],
+          ['client id', sandbox.oauth.clientId],
+          ['client secret', sandbox.oauth.clientSecret],
+          ['authorize', authorize.toString()],
+          ['token URL', sandbox.oauth.tokenUrl],
+        ],
+        notes: [`owners: ${active} active, ${archived} archived`],
+        curl: `curl -H 'Authorization: Bearer ${sandbox.token}' '${sandbox.url}/crm/v3/owners?limit=2'`,
+      };
     },
   });
-  const sandbox = await startHubSpotSandbox({
-    port: int('port', values.port),
-    host: values.host,
-    owners: int('owners', values.owners),
-    seed: int('seed', values.seed),
-    token: values.token,
-  });
-  const active = sandbox.control.list({ archived: false }).length;
-  const archived = sandbox.control.list({ archived: true }).length;
-  process.stdout.write(
-    `HubSpot sandbox (CRM Owners API) listening\n` +
-      `  base URL: ${sandbox.url}\n` +
-      `  token:    ${sandbox.token}\n` +
-      `  owners:   ${active} active, ${archived} archived\n` +
-      `  try:      curl -H 'Authorization: Bearer ${sandbox.token}' '${sandbox.url}/crm/v3/owners?limit=2'\n`,
-  );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  await sandbox.close();
 }

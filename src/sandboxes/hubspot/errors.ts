@@ -69,3 +69,22 @@ export function rateLimitError(
     category: 'RATE_LIMITS',
   };
 }
+
+/**
+ * An OAuth access token that has expired: HubSpot says how long ago, with its own category (observed in
+ * integrators' reports; the minute count is rounded down).
+ */
+export function expiredAuthenticationError(correlationId: string, expiredAt: number): HubSpotError {
+  const minutes = Math.max(0, Math.floor((Date.now() - expiredAt) / 60_000));
+  return {
+    status: 'error',
+    message: `The OAuth token used to make this call expired ${minutes} minute(s) ago.`,
+    correlationId,
+    category: 'EXPIRED_AUTHENTICATION',
+  };
+}
+
+/** The token endpoint's error body: `{ status: 'BAD_REFRESH_TOKEN', message: 'missing or invalid refresh token' }` and kin. */
+export function oauthTokenError(correlationId: string, status: string, message: string) {
+  return { status, message, correlationId };
+}

@@ -1,9 +1,11 @@
 /**
- * The HubSpot sandbox's owner data: deterministic generation from a seed, and the in-memory store the
+ * The HubSpot sandbox's owner data: the kit's seeded people as owners, and the in-memory store the
  * HTTP routes and the `control` handle both read and write.
  *
  * Owners are kept in ascending numeric `id` order, which is also the order the list endpoint pages in.
  */
+import { emailLocal, generatePeople } from '../kit/people.ts';
+import { hash32 } from '../kit/random.ts';
 
 export interface HubSpotTeam {
   id: string;
@@ -206,34 +208,8 @@ export class OwnerStore {
   }
 }
 
-// --- deterministic seed data ---------------------------------------------------------------------
+// --- deterministic seed data: the kit's seeded people as HubSpot owners ------------------------------
 
-const FIRST = [
-  'John',
-  'Ada',
-  'José',
-  'Mei',
-  'Olu',
-  'Zoë',
-  'Priya',
-  'Lars',
-  'Amara',
-  'Noah',
-  'Sofia',
-  'Kenji',
-];
-const LAST = [
-  'Smith',
-  'Lovelace',
-  "O'Brien",
-  'García',
-  'Nguyen',
-  'Okafor',
-  'Müller',
-  'Rossi',
-  'Kim',
-  'Patel',
-];
 const TEAMS = [
   { id: '178588', name: 'West Coast Sales' },
   { id: '178590', name: 'California Sales' },
@@ -241,65 +217,37 @@ const TEAMS = [
   { id: '178612', name: 'Customer Success' },
   { id: '178640', name: 'Support' },
 ];
-const CREATED_FROM = Date.parse('2018-01-01T00:00:00.000Z');
-const CREATED_TO = Date.parse('2024-12-31T23:59:59.999Z');
-const UPDATED_TO = Date.parse('2025-06-30T23:59:59.999Z');
-
-/** mulberry32: a tiny, fast, seedable PRNG (same seed, same sandbox). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function emailFor(first: string, last: string, suffix: string): string {
-  const local = `${first}.${last}`
-    .normalize('NFD')
-    .replace(/[^A-Za-z.]/g, '')
-    .toLowerCase();
-  return `${local}${suffix}@example.com`;
+  return `${emailLocal(`${first}.${last}`)}${suffix}@example.com`;
 }
 
-/** `count` owners from `seed`: about 10% archived, most on one or two teams, millisecond timestamps. */
+/** `count` owners from `seed`: the kit's people (deactivated ones archived), most on one or two teams. */
 export function seedOwners(count: number, seed: number): OwnerStore {
-  const rand = prng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  const people = generatePeople({ seed, count });
   const records: OwnerRecord[] = [];
-  const used = new Set<string>();
   let id = 60_000_000;
   let userId = 1_290_000;
-  for (let i = 0; i < count; i++) {
-    id += 1 + Math.floor(rand() * 997);
-    userId += 1 + Math.floor(rand() * 97);
-    const firstName = pick(FIRST);
-    const lastName = pick(LAST);
-    let email = emailFor(firstName, lastName, '');
-    if (used.has(email)) email = emailFor(firstName, lastName, String(i + 1));
-    used.add(email);
-    const teamCount = rand() < 0.3 ? 0 : rand() < 0.75 ? 1 : 2;
+  for (const person of people) {
+    const h = (salt: number) => hash32(seed, person.index, 900 + salt);
+    id += 1 + (h(1) % 997);
+    userId += 1 + (h(2) % 97);
+    const teamCount = h(3) % 100 < 30 ? 0 : h(3) % 100 < 82 ? 1 : 2;
     const teams: HubSpotTeam[] = [];
-    while (teams.length < teamCount) {
-      const t = pick(TEAMS);
+    for (let k = 0; teams.length < teamCount; k++) {
+      const t = TEAMS[(h(4) + k * 3) % TEAMS.length];
       if (!teams.some((x) => x.id === t.id)) teams.push({ ...t, primary: teams.length === 0 });
     }
-    const createdAt = CREATED_FROM + Math.floor(rand() * (CREATED_TO - CREATED_FROM));
-    const updatedAt = createdAt + 1 + Math.floor(rand() * (UPDATED_TO - createdAt));
-    const archived = rand() < 0.1;
     records.push({
       id: String(id),
       type: 'PERSON',
-      email,
-      firstName,
-      lastName,
+      email: person.email,
+      firstName: person.firstName,
+      lastName: person.lastName,
       userId,
-      createdAt,
-      updatedAt,
-      archived,
+      createdAt: person.createdAt,
+      updatedAt: person.updatedAt,
+      archived: !person.active,
       teams,
     });
   }

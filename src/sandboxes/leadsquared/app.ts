@@ -85,7 +85,11 @@ export function buildLeadSquaredApp(state: SandboxState, options: BuildAppOption
   // Requests per path (control routes excluded), before auth so 401s and 404s count too.
   app.addHook('onRequest', (request, _reply, done) => {
     if (!request.url.toLowerCase().startsWith('/__sandbox')) {
-      state.stats.recordRequest(request.routeOptions.url ?? pathOf(request.url));
+      state.stats.recordRequest(
+        request.routeOptions.url ?? pathOf(request.url),
+        request.headers.host,
+        request.raw.url ?? '',
+      );
     }
     done();
   });

@@ -3,7 +3,7 @@
  * its base URL and keys.
  */
 import { parseArgs } from 'node:util';
-import type { FaultRule } from './http/faults.ts';
+import { FAULT_FLAG_OPTIONS, faultsFromFlags, numberFlag } from '../kit/cli.ts';
 import { DEFAULT_SEED, startLeadSquaredSandbox } from './start.ts';
 
 const USAGE = `usage: switchboard sandbox leadsquared [options]
@@ -35,36 +35,6 @@ const USAGE = `usage: switchboard sandbox leadsquared [options]
   -h, --help               show this help
 `;
 
-function number(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number`);
-  return n;
-}
-
-function faultsFromFlags(values: Record<string, string | boolean | undefined>): FaultRule[] {
-  const pathPrefix = values['fault-path'] as string | undefined;
-  const base = pathPrefix ? { pathPrefix } : {};
-  const rules: FaultRule[] = [];
-  const latency = number(values.latency as string | undefined, 'latency', 0);
-  const jitter = number(values.jitter as string | undefined, 'jitter', 0);
-  if (latency > 0 || jitter > 0) rules.push({ kind: 'latency', ms: latency, jitterMs: jitter, ...base });
-  const rate = (flag: string) => number(values[flag] as string | undefined, flag, 0);
-  if (rate('error-rate') > 0) {
-    rules.push({
-      kind: 'error',
-      probability: rate('error-rate'),
-      status: number(values['error-status'] as string | undefined, 'error-status', 500),
-      ...base,
-    });
-  }
-  if (rate('reset-rate') > 0) rules.push({ kind: 'reset', probability: rate('reset-rate'), ...base });
-  if (rate('truncate-rate') > 0)
-    rules.push({ kind: 'truncate', probability: rate('truncate-rate'), ...base });
-  if (rate('stall-rate') > 0) rules.push({ kind: 'stall', probability: rate('stall-rate'), ...base });
-  return rules;
-}
-
 export async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -84,14 +54,7 @@ export async function run(argv: string[]): Promise<void> {
       'soft-errors': { type: 'boolean' },
       'empty-401': { type: 'boolean' },
       'async-delay': { type: 'string' },
-      latency: { type: 'string' },
-      jitter: { type: 'string' },
-      'error-rate': { type: 'string' },
-      'error-status': { type: 'string' },
-      'reset-rate': { type: 'string' },
-      'truncate-rate': { type: 'string' },
-      'stall-rate': { type: 'string' },
-      'fault-path': { type: 'string' },
+      ...FAULT_FLAG_OPTIONS,
       log: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -101,29 +64,29 @@ export async function run(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const users = number(values.users, 'users', 5000);
+  const users = numberFlag(values.users, 'users', 5000);
   const started = performance.now();
   const sandbox = await startLeadSquaredSandbox({
-    port: number(values.port, 'port', 8181),
+    port: numberFlag(values.port, 'port', 8181),
     host: values.host ?? '127.0.0.1',
     users,
-    seed: number(values.seed, 'seed', DEFAULT_SEED),
+    seed: numberFlag(values.seed, 'seed', DEFAULT_SEED),
     customFields:
       values['custom-fields'] === undefined
         ? undefined
-        : number(values['custom-fields'], 'custom-fields', 15),
+        : numberFlag(values['custom-fields'], 'custom-fields', 15),
     accessKey: values['access-key'],
     secretKey: values['secret-key'],
     rateLimit: {
-      calls: number(values['rate-limit'], 'rate-limit', 25),
-      windowSeconds: number(values['rate-limit-window'], 'rate-limit-window', 5),
+      calls: numberFlag(values['rate-limit'], 'rate-limit', 25),
+      windowSeconds: numberFlag(values['rate-limit-window'], 'rate-limit-window', 5),
       http200: values['rate-limit-http200'] ?? false,
     },
     wrongRegion: values['wrong-region'] ?? false,
     apiHost: values['api-host'],
     softErrors: values['soft-errors'] ?? false,
     emptyUnauthorizedBody: values['empty-401'] ?? false,
-    asyncDelayMs: number(values['async-delay'], 'async-delay', 50),
+    asyncDelayMs: numberFlag(values['async-delay'], 'async-delay', 50),
     faults: faultsFromFlags(values),
     logger: values.log ?? false,
   });

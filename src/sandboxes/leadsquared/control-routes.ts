@@ -2,33 +2,16 @@
  * The control API over HTTP, under /__sandbox. No LeadSquared auth, never rate limited, not
  * counted in stats. Errors answer 400 `{"error": "..."}`.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { controlRouter, faultList } from '../kit/control-routes.ts';
 import type { AddAccountOptions } from './accounts.ts';
 import { createControl } from './control.ts';
-import type { FaultRule } from './http/faults.ts';
 import type { RateLimitConfig } from './http/rate-limit.ts';
 import type { SandboxState } from './state.ts';
 
-type ControlHandler = (request: FastifyRequest) => unknown;
-
 export function registerControlRoutes(app: FastifyInstance, state: SandboxState): void {
   const control = createControl(state);
-  const route = (method: 'GET' | 'POST' | 'DELETE', url: string, handler: ControlHandler) => {
-    app.route({
-      method,
-      url: `/__sandbox${url}`,
-      handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        try {
-          const result = await handler(request);
-          if (result === undefined) return reply.code(404).send({ error: 'not found' });
-          return reply.send(result);
-        } catch (error) {
-          return reply.code(400).send({ error: error instanceof Error ? error.message : String(error) });
-        }
-      },
-    });
-  };
-  const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
+  const route = controlRouter(app);
 
   route('GET', '', () => ({
     accounts: control.accounts().map((a) => a.accessKey),
@@ -44,15 +27,11 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
     return { ok: true };
   });
   route('GET', '/rate-limit', () => control.getRateLimit());
-  route('POST', '/rate-limit', (request) => control.setRateLimit(body(request) as Partial<RateLimitConfig>));
+  route('POST', '/rate-limit', (body) => control.setRateLimit(body as Partial<RateLimitConfig>));
   route('GET', '/faults', () => control.getFaults());
   // Replaces the rules: a rule, a list of rules, or {"faults": [...]}; [] clears.
-  route('POST', '/faults', (request) => {
-    const b = request.body as unknown;
-    const rules = (
-      b && typeof b === 'object' && !Array.isArray(b) && 'faults' in b ? (b as { faults: unknown }).faults : b
-    ) as FaultRule | FaultRule[];
-    control.setFaults(Array.isArray(rules) ? rules : [rules]);
+  route('POST', '/faults', (body) => {
+    control.setFaults(faultList(body));
     return control.getFaults();
   });
   route('DELETE', '/faults', () => {
@@ -60,14 +39,12 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
     return [];
   });
   route('GET', '/settings', () => control.getSettings());
-  route('POST', '/settings', (request) => control.setSettings(body(request)));
+  route('POST', '/settings', (body) => control.setSettings(body));
   route('GET', '/accounts', () => control.accounts());
-  route('POST', '/accounts', (request) => {
-    const { accessKey, secretKey } = control.addAccount(body(request) as AddAccountOptions);
+  route('POST', '/accounts', (body) => {
+    const { accessKey, secretKey } = control.addAccount(body as AddAccountOptions);
     return { accessKey, secretKey };
   });
-  route('GET', '/requests/:id', (request) => control.request((request.params as { id: string }).id));
-  route('GET', '/users/:idOrEmail', (request) =>
-    control.user((request.params as { idOrEmail: string }).idOrEmail),
-  );
+  route('GET', '/requests/:id', (_body, params) => control.request(params.id));
+  route('GET', '/users/:idOrEmail', (_body, params) => control.user(params.idOrEmail));
 }

@@ -4,19 +4,14 @@
  * Users are written straight into typed arrays, so 100,000 users take well under a second and
  * a million a few seconds.
  */
+
+import { FIRST_NAMES, LAST_NAMES } from '../../kit/names.ts';
+import { createRng, hash32, randomHex, seededGuid } from '../../kit/random.ts';
 import { CheckinLog } from './checkins.ts';
 import { customFieldDefs } from './custom-fields.ts';
 import { DATA_ANCHOR } from './dates.ts';
 import { PermissionTemplateStore } from './permission-templates.ts';
-import {
-  COMPANY_NAMES,
-  FIRST_NAMES,
-  GROUP_CITIES,
-  LAST_NAMES,
-  TEAM_FUNCTIONS,
-  TEAM_REGIONS,
-} from './pools.ts';
-import { createRng, hash32, randomHex, seededGuid } from './random.ts';
+import { COMPANY_NAMES, GROUP_CITIES, TEAM_FUNCTIONS, TEAM_REGIONS } from './pools.ts';
 import type { SalesGroup } from './sales-groups.ts';
 import { TeamStore } from './teams.ts';
 import { Tenant } from './tenant.ts';

@@ -3,6 +3,8 @@
  * Generated users derive most attributes from (seed, index) on demand; values written through the
  * API take precedence (`overrides`). API-created users have only what was written.
  */
+
+import { hash32, pick } from '../../kit/random.ts';
 import type { CustomFieldDef } from './custom-fields.ts';
 import { formatLsqDateTime } from './dates.ts';
 import {
@@ -15,7 +17,6 @@ import {
   STREETS,
   USER_TAGS,
 } from './pools.ts';
-import { hash32, pick } from './random.ts';
 import type { Tenant } from './tenant.ts';
 import { AVAILABILITY, type FieldValue, ROLE_ADMINISTRATOR, ROLES } from './user-store.ts';
 

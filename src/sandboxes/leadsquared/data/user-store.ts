@@ -6,8 +6,8 @@
  * Fields that the generator derives (phones, address, custom fields, ...) are not stored at all
  * (see user-fields.ts); only values written through the API are, in a sparse `overrides` map.
  */
-import { FIRST_NAMES, FIRST_NAMES_LOWER, LAST_NAMES, LAST_NAMES_LOWER } from './pools.ts';
-import { hash32, hex } from './random.ts';
+import { FIRST_NAMES, FIRST_NAMES_LOWER, LAST_NAMES, LAST_NAMES_LOWER } from '../../kit/names.ts';
+import { hash32, hex } from '../../kit/random.ts';
 
 export const ROLES = ['Administrator', 'Marketing_User', 'Sales_Manager', 'Sales_User'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,6 +1,7 @@
 /** Work-day templates, holiday calendars and smart views: small catalogs that teams point to by Code. */
+
+import { seededGuid } from '../../kit/random.ts';
 import { formatLsqDate } from './dates.ts';
-import { seededGuid } from './random.ts';
 
 export interface Shift {
   StartTime: string;

@@ -3,11 +3,11 @@
  * inject faults. Written callback-style so the common path allocates no promises.
  */
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { applyFault, type FaultEffects } from '../../kit/faults.ts';
 import { AUTHENTICATE_PATH } from '../routes/authentication.ts';
 import type { SandboxState } from '../state.ts';
 import { authenticate } from './auth.ts';
 import { INVALID_ACCESS_MESSAGE, mxBody, rateLimitMessage } from './errors.ts';
-import type { FaultDecision } from './faults.ts';
 import { JSON_TYPE } from './respond.ts';
 
 export function pathOf(url: string): string {
@@ -26,43 +26,15 @@ function injectedErrorBody(state: SandboxState, status: number): string {
   return mxBody('MXInjectedFaultException', `The API call failed (injected fault, HTTP ${status})`);
 }
 
-function applyFault(
-  state: SandboxState,
-  decision: FaultDecision,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  done: HookHandlerDoneFunction,
-): void {
-  switch (decision.action) {
-    case null:
-      done();
-      return;
-    case 'error':
-      state.stats.recordFault('error');
-      reply.code(decision.status).type(JSON_TYPE).send(injectedErrorBody(state, decision.status));
-      return;
-    case 'reset':
-      state.stats.recordFault('reset');
-      reply.hijack();
-      request.raw.socket.destroy();
-      return;
-    case 'stall': {
-      state.stats.recordFault('stall');
-      reply.hijack();
-      const socket = request.raw.socket;
-      state.stalledSockets.add(socket);
-      socket.once('close', () => state.stalledSockets.delete(socket));
-      return;
-    }
-    case 'truncate':
-      state.stats.recordFault('truncate');
-      request.lsqTruncate = true;
-      done();
-      return;
-  }
-}
-
 export function createGuard(state: SandboxState) {
+  const effects: FaultEffects = {
+    errorBody: (status) => ({ body: injectedErrorBody(state, status), contentType: JSON_TYPE }),
+    markTruncated: (request) => {
+      request.lsqTruncate = true;
+    },
+    stalledSockets: state.stalledSockets,
+    record: (kind) => state.stats.recordFault(kind),
+  };
   return function guard(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const result = authenticate(state, request, request.routeOptions.url === AUTHENTICATE_PATH);
     if ('error' in result) {
@@ -89,9 +61,6 @@ export function createGuard(state: SandboxState) {
       done();
       return;
     }
-    if (decision.delayMs > 0) {
-      state.stats.recordFault('latency');
-      setTimeout(() => applyFault(state, decision, request, reply, done), decision.delayMs);
-    } else applyFault(state, decision, request, reply, done);
+    applyFault(decision, request, reply, done, effects);
   };
 }

@@ -1,10 +1,10 @@
 /**
  * LeadSquared's rate limit: at most N calls per sliding window per access key (default 25 in 5 s,
- * the Enterprise figure). Only accepted calls fill the window, so a client that backs off gets in
- * again once old calls age out. Rejections answer 429 (or 200, the behaviour one integrator saw)
- * with `MXAPIRateLimitExceededException`.
+ * the Enterprise figure), on the kit's limiter (kit/rate-limit.ts). Only accepted calls fill the
+ * window, so a client that backs off gets in again once old calls age out. Rejections answer 429 (or
+ * 200, the behaviour one integrator saw) with `MXAPIRateLimitExceededException`.
  */
-import { SlidingWindowLog } from './sliding-window.ts';
+import { MultiWindowLimiter } from '../../kit/rate-limit.ts';
 
 export interface RateLimitConfig {
   /** Calls allowed per window; 0 turns the limit off. */
@@ -29,32 +29,29 @@ export function normaliseRateLimit(
   return { calls, windowSeconds, http200: Boolean(http200) };
 }
 
+function windowsOf(config: RateLimitConfig) {
+  return config.calls > 0
+    ? [{ name: 'calls', limit: config.calls, windowMs: config.windowSeconds * 1000 }]
+    : [];
+}
+
 export class RateLimiter {
   config: RateLimitConfig;
-  private readonly logs = new Map<string, SlidingWindowLog>();
+  private readonly limiter: MultiWindowLimiter;
 
   constructor(config: RateLimitConfig) {
     this.config = config;
+    this.limiter = new MultiWindowLimiter(windowsOf(config));
   }
 
   /** Replaces the limit and forgets earlier calls. */
   configure(config: RateLimitConfig): void {
     this.config = config;
-    this.logs.clear();
+    this.limiter.configure(windowsOf(config));
   }
 
   /** Records the call and returns true if it is within the limit. */
   tryAcquire(key: string, nowMs: number): boolean {
-    const { calls, windowSeconds } = this.config;
-    if (calls <= 0) return true;
-    let log = this.logs.get(key);
-    if (!log) {
-      log = new SlidingWindowLog(calls);
-      this.logs.set(key, log);
-    }
-    log.evict(nowMs, windowSeconds * 1000);
-    if (log.length >= calls) return false;
-    log.push(nowMs);
-    return true;
+    return this.limiter.take(key, nowMs).allowed;
   }
 }

@@ -4,18 +4,13 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendTruncated } from '../../kit/faults.ts';
 import { MXError, mxBody } from './errors.ts';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** Writes headers claiming the full length, half the body, then drops the connection. */
-function sendTruncated(reply: FastifyReply, status: number, body: string): FastifyReply {
-  const bytes = Buffer.from(body);
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': bytes.length });
-  raw.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => raw.socket?.destroy());
-  return reply;
+function sendTruncatedJson(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return sendTruncated(reply, status, body, { 'content-type': JSON_TYPE });
 }
 
 export function sendJson(
@@ -24,7 +19,7 @@ export function sendJson(
   status: number,
   body: string,
 ): FastifyReply {
-  if (request.lsqTruncate) return sendTruncated(reply, status, body);
+  if (request.lsqTruncate) return sendTruncatedJson(reply, status, body);
   return reply.code(status).type(JSON_TYPE).send(body);
 }
 
@@ -40,7 +35,7 @@ export function sendJsonChunks(
 ): FastifyReply {
   if (request.lsqTruncate) {
     const first = chunks[Symbol.iterator]().next();
-    return sendTruncated(reply, 200, first.done ? '[]' : first.value);
+    return sendTruncatedJson(reply, 200, first.done ? '[]' : first.value);
   }
   return reply
     .code(200)

@@ -1,17 +1,10 @@
 /**
- * What the sandbox saw: requests per path, and per access key the number of authenticated calls,
- * the most calls inside any window of the rate-limit length (exact: a sliding log per key), and
- * how many were answered as rate-limited. Tests and benchmarks use it to prove a client never
- * overran the limit. `/__sandbox` control requests are not counted.
+ * What the sandbox saw, in LeadSquared's snapshot shape (snake_case, one window of the rate-limit
+ * length): requests per path, and per access key the authenticated calls, the most calls inside any
+ * window (exact) and the rate-limited responses. Tests and benchmarks use it to prove a client never
+ * overran the limit. The counting is the kit's (kit/stats.ts); `/__sandbox` requests are not counted.
  */
-import { SlidingWindowLog } from './sliding-window.ts';
-
-interface KeyStats {
-  calls: number;
-  maxInWindow: number;
-  rateLimited: number;
-  log: SlidingWindowLog;
-}
+import { RequestStats } from '../../kit/stats.ts';
 
 export interface AccessKeyStats {
   calls: number;
@@ -27,87 +20,74 @@ export interface StatsSnapshot {
   window_seconds: number;
   access_keys: Record<string, AccessKeyStats>;
   faults_injected: Record<string, number>;
+  /** Host header values seen, with counts. */
+  hosts: Record<string, number>;
+  /** Absolute-form request targets seen (`GET http://host/path`), as sent. */
+  absolute_targets: string[];
 }
 
-/** Unknown paths are counted under their own text up to this many distinct paths. */
-const MAX_DISTINCT_PATHS = 500;
+/** The one window LeadSquared measures: the rate-limit length. */
+const WINDOW = 'window';
 
 export class SandboxStats {
   private windowMs: number;
-  private since = new Date();
-  private totalRequests = 0;
-  private unauthorized = 0;
-  private readonly byPath = new Map<string, number>();
-  private readonly keys = new Map<string, KeyStats>();
-  private readonly faults = new Map<string, number>();
+  private readonly counts: RequestStats;
 
   constructor(windowSeconds: number) {
     this.windowMs = windowSeconds * 1000;
+    this.counts = new RequestStats([{ name: WINDOW, windowMs: this.windowMs }]);
   }
 
   /** Later calls are measured against the new window length; maxima seen so far are kept. */
   setWindowSeconds(seconds: number): void {
     this.windowMs = seconds * 1000;
-    for (const k of this.keys.values()) k.log.clear();
+    this.counts.measureWindows([{ name: WINDOW, windowMs: this.windowMs }]);
   }
 
-  recordRequest(path: string): void {
-    this.totalRequests++;
-    const key = this.byPath.has(path) || this.byPath.size < MAX_DISTINCT_PATHS ? path : '(other)';
-    this.byPath.set(key, (this.byPath.get(key) ?? 0) + 1);
+  recordRequest(path: string, host?: string, rawUrl: string = path): void {
+    this.counts.recordRequest(path, host, rawUrl);
   }
 
   recordUnauthorized(): void {
-    this.unauthorized++;
+    this.counts.recordUnauthorized();
   }
 
   recordCall(accessKey: string, nowMs: number): void {
-    let k = this.keys.get(accessKey);
-    if (!k) {
-      k = { calls: 0, maxInWindow: 0, rateLimited: 0, log: new SlidingWindowLog(64) };
-      this.keys.set(accessKey, k);
-    }
-    k.calls++;
-    k.log.evict(nowMs, this.windowMs);
-    k.log.push(nowMs);
-    if (k.log.length > k.maxInWindow) k.maxInWindow = k.log.length;
+    this.counts.recordCall(accessKey, nowMs);
   }
 
   recordRateLimited(accessKey: string): void {
-    const k = this.keys.get(accessKey);
-    if (k) k.rateLimited++;
+    this.counts.recordRateLimited(accessKey);
   }
 
   recordFault(kind: string): void {
-    this.faults.set(kind, (this.faults.get(kind) ?? 0) + 1);
+    this.counts.recordFault(kind);
   }
 
   reset(): void {
-    this.since = new Date();
-    this.totalRequests = 0;
-    this.unauthorized = 0;
-    this.byPath.clear();
-    this.keys.clear();
-    this.faults.clear();
+    this.counts.reset();
   }
 
   snapshot(): StatsSnapshot {
+    const s = this.counts.snapshot();
     const access_keys: Record<string, AccessKeyStats> = {};
-    for (const [key, k] of this.keys) {
+    for (const [key, k] of Object.entries(s.keys)) {
       access_keys[key] = {
         calls: k.calls,
-        max_calls_in_any_window: k.maxInWindow,
+        max_calls_in_any_window: k.maxInWindow[WINDOW] ?? 0,
         rate_limited_responses: k.rateLimited,
       };
     }
     return {
-      since: this.since.toISOString(),
-      total_requests: this.totalRequests,
-      requests_by_path: Object.fromEntries(this.byPath),
-      unauthorized_responses: this.unauthorized,
+      since: s.since,
+      total_requests: s.total,
+      requests_by_path: s.requests,
+      unauthorized_responses: s.unauthorized,
       window_seconds: this.windowMs / 1000,
       access_keys,
-      faults_injected: Object.fromEntries(this.faults),
+      faults_injected: s.faultsInjected,
+      hosts: s.hosts,
+      absolute_targets: s.absoluteTargets,
     };
   }
 }

@@ -4,6 +4,7 @@
  * template / holiday calendar if set, else their team's (inherited up the team tree).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { hash32 } from '../../kit/random.ts';
 import type { CheckinEvent } from '../data/checkins.ts';
 import {
   formatLsqDate,
@@ -14,7 +15,6 @@ import {
   parseLsqDateTime,
 } from '../data/dates.ts';
 import { generatedCheckin } from '../data/generate.ts';
-import { hash32 } from '../data/random.ts';
 import type { Tenant } from '../data/tenant.ts';
 import { AVAILABILITY } from '../data/user-store.ts';
 import { type WorkDayStatus, workDayStatus } from '../data/workdays.ts';

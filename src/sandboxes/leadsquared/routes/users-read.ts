@@ -3,10 +3,10 @@
  * attributes (field metadata) and tags. AdvancedSearch has its own file (user-search.ts).
  */
 import type { FastifyInstance } from 'fastify';
+import { hash32, hashGuid } from '../../kit/random.ts';
 import { DATA_TYPES } from '../data/custom-fields.ts';
 import { DATA_ANCHOR, formatLsqDateTime } from '../data/dates.ts';
 import { TAG_VALUES, USER_TAGS } from '../data/pools.ts';
-import { hash32, hashGuid } from '../data/random.ts';
 import type { Tenant } from '../data/tenant.ts';
 import { ROLE_SALES_USER } from '../data/user-store.ts';
 import { endpoint } from '../http/endpoint.ts';

@@ -5,7 +5,7 @@
  * written through the API the generated text is quoted without an escaping check (it never holds
  * quotes, backslashes or control characters). Users with written values take the checked path.
  */
-import { hash32 } from '../data/random.ts';
+import { hash32 } from '../../kit/random.ts';
 import type { Tenant } from '../data/tenant.ts';
 import type { FieldValue } from '../data/user-store.ts';
 
