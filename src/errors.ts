@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   /** The environment has not set up the integration's OAuth app (client id and secret). */
   OAUTH_APP_NOT_CONFIGURED: 400,
   UNAUTHORIZED: 401,
+  /** The account's OAuth grant was revoked or expired: the customer must reconnect through a link token. */
+  ACCOUNT_NEEDS_REAUTH: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
@@ -47,6 +49,10 @@ export const ERROR_STATUS = {
   /** REDIS_URL is set but Redis cannot be reached: vendor calls are refused rather than sent unpaced. */
   RATE_LIMIT_STORE_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
+  /** The vendor's token endpoint failed for a passing reason (network, 5xx, 429): retry shortly. */
+  TOKEN_REFRESH_UNAVAILABLE: 503,
+  /** The vendor refused a token request for a configuration reason (a wrong client id or secret). */
+  TOKEN_REFRESH_REFUSED: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -9,7 +9,10 @@ import { createMetricsRegistry } from './api/metrics.ts';
 import { AsyncRequests } from './async-requests/async-requests.ts';
 import type { Config } from './config.ts';
 import { loadKeyring } from './crypto/keyring.ts';
+import { EnvironmentIntegrations } from './environment-integrations/environment-integrations.ts';
 import { createEventServices, type EventServices } from './events/setup.ts';
+import { MemoryRefreshLocks, PostgresRefreshLocks } from './oauth/locks.ts';
+import { TokenManager } from './oauth/tokens.ts';
 import type { Services } from './services.ts';
 import { openDatabase } from './store/database.ts';
 import {
@@ -20,6 +23,7 @@ import {
   provisionAdminToken,
 } from './store/tenancy.ts';
 import { SyncService } from './sync/service.ts';
+import { UnifiedService } from './unified/service.ts';
 import { openCaller } from './upstream/account-caller.ts';
 import type { UpstreamClient } from './upstream/client.ts';
 import { LookupCache } from './upstream/lookup-cache.ts';
@@ -48,21 +52,34 @@ export async function startServer(
     const metrics = createMetricsRegistry();
     eventServices = createEventServices({ config, db, dbKind: kind, keyring, metrics });
     const { jobs, events, webhooks } = eventServices;
+    const environmentIntegrations = new EnvironmentIntegrations({
+      db,
+      keyring,
+      allowedUpstreamOrigins: config.allowedUpstreamOrigins,
+    });
     const accounts = new Accounts({
       db,
       keyring,
       allowedUpstreamOrigins: config.allowedUpstreamOrigins,
       events,
     });
-    upstream = await createUpstreamClient(config, metrics, {
-      onUnauthorized: (target, message) =>
-        accounts.markNeedsReauth(
-          target.environmentId,
-          target.accountId,
-          `${target.integration.label}: ${message}`,
-        ),
-      onReactivated: (target) => accounts.markReactivated(target.environmentId, target.accountId),
+    const tokens = new TokenManager({
+      db,
+      keyring,
+      locks: kind === 'postgres' ? new PostgresRefreshLocks(db) : new MemoryRefreshLocks(db),
+      environmentIntegrations,
+      accounts,
     });
+    upstream = await createUpstreamClient(
+      config,
+      metrics,
+      {
+        onUnauthorized: (target, message) =>
+          accounts.markNeedsReauth(target.environmentId, target.accountId, message),
+        onReactivated: (target) => accounts.markReactivated(target.environmentId, target.accountId),
+      },
+      tokens,
+    );
     const client = upstream;
     accounts.usePacing((accountId, integration, rateLimit) =>
       client.reserveSlot({
@@ -72,6 +89,7 @@ export async function startServer(
         integration,
         origin: '',
         context: {},
+        credentialsVersion: 0,
         rateLimit,
       }),
     );
@@ -95,6 +113,7 @@ export async function startServer(
       dbKind: kind,
       keyring,
       accounts,
+      environmentIntegrations,
       metrics,
       upstream,
       lookups: new LookupCache(),
@@ -103,6 +122,11 @@ export async function startServer(
       events,
       webhooks,
       sync,
+      unified: new UnifiedService({
+        keyring,
+        open: (environmentId, accountId, request) => openCaller(services, environmentId, accountId, request),
+        invalidateLookups: (accountId) => services.lookups.invalidate(`${accountId}:`),
+      }),
     };
     const app = await buildApp({ services, logStream: options.logStream });
     for (const warning of warnings) app.log.warn(warning);

@@ -5,11 +5,13 @@ import type { Accounts } from './accounts/accounts.ts';
 import type { AsyncRequests } from './async-requests/async-requests.ts';
 import type { Config } from './config.ts';
 import type { Keyring } from './crypto/keyring.ts';
+import type { EnvironmentIntegrations } from './environment-integrations/environment-integrations.ts';
 import type { EventBus } from './events/events.ts';
 import type { Webhooks } from './events/webhooks.ts';
 import type { JobRunner } from './jobs/runner.ts';
 import type { Db } from './store/database.ts';
 import type { SyncService } from './sync/service.ts';
+import type { UnifiedService } from './unified/service.ts';
 import type { UpstreamClient } from './upstream/client.ts';
 import type { LookupCache } from './upstream/lookup-cache.ts';
 
@@ -21,6 +23,8 @@ export interface Services {
   dbKind: 'sqlite' | 'postgres';
   keyring: Keyring;
   accounts: Accounts;
+  /** Each environment's installed integrations and their OAuth apps. */
+  environmentIntegrations: EnvironmentIntegrations;
   metrics: Registry;
   upstream: UpstreamClient;
   lookups: LookupCache;
@@ -32,4 +36,6 @@ export interface Services {
   webhooks: Webhooks;
   /** Directory sync runs, schedules and snapshots: see `sync/service.ts` and docs/sync.md. */
   sync: SyncService;
+  /** The unified API's engine entry point: see `unified/service.ts`. */
+  unified: UnifiedService;
 }

@@ -19,6 +19,7 @@ import { registerMetrics } from './metrics.ts';
 import { registerAsyncRequestRoutes } from './routes/async-requests.ts';
 import { registerConnectRoutes } from './routes/connect.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
+import { registerEnvironmentIntegrationRoutes } from './routes/environment-integrations.ts';
 import { registerEnvironmentRoutes } from './routes/environments.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerIntegratedAccountRoutes } from './routes/integrated-accounts.ts';
@@ -155,6 +156,7 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
   registerDocsRoutes(app);
   registerEnvironmentRoutes(app, services);
   registerIntegratedAccountRoutes(app, services);
+  registerEnvironmentIntegrationRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerConnectRoutes(app, services);
   registerMetaRoutes(app, services);

@@ -103,6 +103,33 @@ export class EnvironmentIntegrations {
     return row;
   }
 
+  /**
+   * The integration an account may be created for: named directly, or by its environment integration's id
+   * (Truto clients send `environment_integration_id`); refused while the environment has it disabled.
+   */
+  async usable(
+    environmentId: string,
+    reference: { integration?: string; environmentIntegrationId?: string },
+  ): Promise<string> {
+    const rows = await this.list(environmentId);
+    const wanted = reference.integration ?? reference.environmentIntegrationId;
+    const row = rows.find((r) =>
+      reference.integration ? r.integration === wanted : r.id === wanted || r.integration === wanted,
+    );
+    if (!row) {
+      throw new SwitchboardError(
+        'INVALID_REQUEST',
+        wanted
+          ? `unknown integration "${wanted}"; available: ${rows.map((r) => r.integration).join(', ')}`
+          : 'name the integration (integration or environment_integration_id)',
+      );
+    }
+    if (row.is_enabled !== 1) {
+      throw new SwitchboardError('INVALID_REQUEST', `${row.integration} is disabled in this environment`);
+    }
+    return row.integration;
+  }
+
   async update(
     environmentId: string,
     id: string,

@@ -30,6 +30,10 @@ export interface IntegratedAccount {
   lastError: string | null;
   /** The account's own rate limit (its vendor plan); null = the integration's policy. */
   rateLimit: AccountRateLimit | null;
+  /** Bumped on every credentials write (a write from an older version is refused). */
+  credentialsVersion: number;
+  /** When OAuth tokens were last obtained or refreshed. */
+  credentialsRefreshedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -63,6 +67,8 @@ export function rowToAccount(row: IntegratedAccountTable): IntegratedAccount {
     secretFields: Object.keys(JSON.parse(row.secret_context)),
     lastError: row.last_error,
     rateLimit: parseRateLimit(row.rate_limit),
+    credentialsVersion: Number(row.credentials_version ?? 0),
+    credentialsRefreshedAt: row.credentials_refreshed_at ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -118,7 +124,14 @@ export async function updateAccountRow(
 ): Promise<void> {
   await db
     .updateTable('integrated_accounts')
-    .set({ ...changes, updated_at: new Date().toISOString() })
+    .set((eb) => ({
+      ...changes,
+      // New credentials (a reconnect, a patched key) make any refresh still based on the old ones stale.
+      ...(changes.secret_context !== undefined
+        ? { credentials_version: eb('credentials_version', '+', 1) }
+        : {}),
+      updated_at: new Date().toISOString(),
+    }))
     .where('id', '=', id)
     .execute();
 }
@@ -153,4 +166,29 @@ export async function listAccountRows(db: Db, query: AccountListQuery): Promise<
     .orderBy('id')
     .limit(query.limit + 1)
     .execute();
+}
+
+/**
+ * Writes new credentials only if nobody wrote since `version` was read (so an older refresh can never
+ * overwrite newer tokens); true when written.
+ */
+export async function writeCredentials(
+  db: Db,
+  id: string,
+  version: number,
+  sealed: { context: string; secret_context: string },
+  refreshedAt: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('integrated_accounts')
+    .set({
+      ...sealed,
+      credentials_version: version + 1,
+      credentials_refreshed_at: refreshedAt,
+      updated_at: refreshedAt,
+    })
+    .where('id', '=', id)
+    .where('credentials_version', '=', version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -1,6 +1,8 @@
 /**
  * Binds the upstream client to one integrated account of the caller's environment: loads and decrypts the
- * account, re-checks its host against the guard, and gives mappings and proxy routes a `Caller`.
+ * account, re-checks its host against the guard, and gives mappings and proxy routes a `Caller`. What one
+ * request asks for (its `remote_query`, whether its writes may be retried) is fixed when the caller is
+ * opened and never changes afterwards.
  */
 
 import { getIntegration } from '../integrations/registry.ts';
@@ -18,17 +20,25 @@ export class AccountCaller implements Caller {
   readonly target: UpstreamTarget;
   /** The account's rate budget as of the latest call (for `ratelimit-*` response headers). */
   budget: RateBudget | undefined;
-  /** The request carries an Idempotency-Key, so its writes may be retried (never otherwise). */
-  writesAreSafe = false;
-  /** The request's `remote_query`: added untouched to every upstream call's query string. */
-  remoteQuery: Record<string, string> = {};
   readonly #services: Services;
+  readonly #request: RequestOptions;
 
-  constructor(services: Services, account: IntegratedAccount, target: UpstreamTarget) {
+  constructor(
+    services: Services,
+    account: IntegratedAccount,
+    target: UpstreamTarget,
+    request: RequestOptions,
+  ) {
     this.#services = services;
     this.account = account;
     this.integration = target.integration;
     this.target = target;
+    this.#request = request;
+  }
+
+  /** The request carries an Idempotency-Key, so its writes may be retried (never otherwise). */
+  get writesAreSafe(): boolean {
+    return this.#request.idempotent === true;
   }
 
   get accountId(): string {
@@ -37,8 +47,9 @@ export class AccountCaller implements Caller {
 
   async call(call: UpstreamCall, options: CallOptions = {}): Promise<UpstreamResponse> {
     // remote_query belongs to the request's own resource call, never to lookups cached for other requests.
-    if (options.primary && Object.keys(this.remoteQuery).length > 0)
-      call = { ...call, query: { ...call.query, ...this.remoteQuery } };
+    const remoteQuery = this.#request.remoteQuery;
+    if (options.primary && remoteQuery && Object.keys(remoteQuery).length > 0)
+      call = { ...call, query: { ...call.query, ...remoteQuery } };
     const result = await this.#services.upstream.call(this.target, call, {
       safe: options.safe ?? (call.method === 'GET' || this.writesAreSafe),
       optionalFeature: options.optionalFeature,
@@ -64,22 +75,38 @@ export class AccountCaller implements Caller {
   }
 }
 
+export interface RequestOptions {
+  /** The request's `remote_query`: added untouched to its own resource calls' query strings. */
+  readonly remoteQuery?: Readonly<Record<string, string>>;
+  /** The request carries an Idempotency-Key. */
+  readonly idempotent?: boolean;
+}
+
 export async function openCaller(
   services: Services,
   environmentId: string,
   accountId: string,
+  request: RequestOptions = {},
 ): Promise<AccountCaller> {
   const { account, context } = await services.accounts.openForCall(environmentId, accountId);
   const integration = getIntegration(account.integration);
   const origin = checkUpstreamOrigin(integration, context, services.config.allowedUpstreamOrigins);
-  return new AccountCaller(services, account, {
-    accountId: account.id,
-    environmentId,
-    accountStatus: account.status,
-    integration,
-    origin,
-    context,
-    // The account's own plan when it has one (PATCH rate_limit), else the integration's policy.
-    rateLimit: account.rateLimit ?? integration.rateLimit,
-  });
+  return new AccountCaller(
+    services,
+    account,
+    {
+      accountId: account.id,
+      environmentId,
+      accountStatus: account.status,
+      integration,
+      origin,
+      context,
+      credentialsVersion: account.credentialsVersion,
+      // The account's own plan when it has one (PATCH rate_limit), else the integration's policy.
+      rateLimit: account.rateLimit
+        ? { ...integration.rateLimit, ...account.rateLimit }
+        : integration.rateLimit,
+    },
+    Object.freeze({ ...request }),
+  );
 }

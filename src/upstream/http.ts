@@ -36,6 +36,8 @@ export interface OutboundRequest {
   method: UpstreamCall['method'];
   headers?: Record<string, string>;
   body?: unknown;
+  /** Sent as `application/x-www-form-urlencoded` instead of a JSON body (OAuth token requests). */
+  form?: Record<string, string>;
   auth: PreparedCall['auth'];
   timeoutMs: number;
   signal?: AbortSignal;
@@ -52,17 +54,23 @@ export async function sendGuarded(call: OutboundRequest): Promise<UpstreamRespon
     url = new URL(call.url);
     for (const [key, value] of Object.entries(call.auth.query)) url.searchParams.set(key, value);
   }
-  const hasBody = call.body !== undefined;
+  const hasBody = call.body !== undefined || call.form !== undefined;
   const response = await request(url, {
     method: call.method,
     dispatcher: agent,
     headers: {
       accept: 'application/json',
-      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      ...(hasBody
+        ? { 'content-type': call.form ? 'application/x-www-form-urlencoded' : 'application/json' }
+        : {}),
       ...call.headers,
       ...call.auth.headers,
     },
-    body: hasBody ? JSON.stringify(call.body) : undefined,
+    body: call.form
+      ? new URLSearchParams(call.form).toString()
+      : hasBody
+        ? JSON.stringify(call.body)
+        : undefined,
     headersTimeout: call.timeoutMs,
     bodyTimeout: call.timeoutMs,
     signal: call.signal,

@@ -42,6 +42,11 @@ export interface PaceStore {
   cancel(key: string, ticket: string): Promise<void>;
   /** The vendor said "too many": nobody calls for this account for `ms`. */
   penalize(key: string, ms: number): Promise<void>;
+  /**
+   * Counts one call in a fixed window of `windowMs` (aligned to the epoch), for long windows such as a
+   * daily quota; not admitted (and not counted) past `limit`, with the time left in the window.
+   */
+  count(key: string, limit: number, windowMs: number): Promise<{ admitted: boolean; waitMs: number }>;
   close(): Promise<void>;
 }
 
@@ -63,6 +68,7 @@ interface MemoryLog {
 export class MemoryPaceStore implements PaceStore {
   readonly kind = 'memory';
   readonly #logs = new Map<string, MemoryLog>();
+  readonly #counters = new Map<string, { period: number; used: number }>();
   readonly #maxKeys: number;
 
   constructor(maxKeys = 10_000) {
@@ -132,8 +138,25 @@ export class MemoryPaceStore implements PaceStore {
     log.blockedUntil = Math.max(log.blockedUntil, now + ms);
   }
 
+  async count(key: string, limit: number, windowMs: number) {
+    const now = Date.now();
+    const period = Math.floor(now / windowMs);
+    let counter = this.#counters.get(key);
+    if (!counter || counter.period !== period) {
+      if (!counter && this.#counters.size >= this.#maxKeys)
+        this.#counters.delete(this.#counters.keys().next().value!);
+      counter = { period, used: 0 };
+      this.#counters.set(key, counter);
+    }
+    const waitMs = (period + 1) * windowMs - now;
+    if (counter.used >= limit) return { admitted: false, waitMs };
+    counter.used++;
+    return { admitted: true, waitMs: 0 };
+  }
+
   async close() {
     this.#logs.clear();
+    this.#counters.clear();
   }
 }
 

@@ -47,7 +47,24 @@ if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1
 return 1
 `;
 
+// A fixed-window counter: one key per period, created with the period's remaining time as its expiry.
+const COUNT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit = tonumber(ARGV[1])
+local windowMs = tonumber(ARGV[2])
+local period = math.floor(now / windowMs)
+local key = KEYS[1] .. ':' .. period
+local left = (period + 1) * windowMs - now
+local used = tonumber(redis.call('GET', key) or '0')
+if used >= limit then return {0, left} end
+redis.call('INCR', key)
+redis.call('PEXPIRE', key, left + 1000)
+return {1, 0}
+`;
+
 interface PaceCommands {
+  sbPaceCount(key: string, ...args: string[]): Promise<[number, number]>;
   sbPaceAcquire(log: string, block: string, ...args: string[]): Promise<[number, number, number]>;
   sbPaceRelease(log: string, ...args: string[]): Promise<[number, number]>;
   sbPacePenalize(block: string, ms: string): Promise<number>;
@@ -80,6 +97,7 @@ export class RedisPaceStore implements PaceStore {
     redis.defineCommand('sbPaceAcquire', { numberOfKeys: 2, lua: ACQUIRE });
     redis.defineCommand('sbPaceRelease', { numberOfKeys: 1, lua: RELEASE });
     redis.defineCommand('sbPacePenalize', { numberOfKeys: 1, lua: PENALIZE });
+    redis.defineCommand('sbPaceCount', { numberOfKeys: 1, lua: COUNT });
     this.#redis = redis as Redis & PaceCommands;
   }
 
@@ -146,6 +164,13 @@ export class RedisPaceStore implements PaceStore {
   async penalize(key: string, ms: number) {
     const [, block] = this.#keys(key);
     await this.#run(() => this.#redis.sbPacePenalize(block, String(Math.max(1, Math.round(ms)))));
+  }
+
+  async count(key: string, limit: number, windowMs: number) {
+    const [admitted, waitMs] = await this.#run(() =>
+      this.#redis.sbPaceCount(`switchboard:pace:{${key}}:count`, String(limit), String(windowMs)),
+    );
+    return { admitted: admitted === 1, waitMs };
   }
 
   async close() {

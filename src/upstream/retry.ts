@@ -12,6 +12,7 @@ import type { SwitchboardError } from '../errors.ts';
  * - `timeout`: no complete answer within the per-attempt timeout.
  * - `bad-response`: an answer that cannot be read (e.g. truncated JSON).
  * - `refused`: the vendor refused the request itself (4xx, validation errors): repeating it cannot help.
+ * - `unauthorized`: the vendor refused the credentials (the auth step refreshes an OAuth token once).
  * - `cancelled`: the client went away.
  */
 export type FailureKind =
@@ -21,6 +22,7 @@ export type FailureKind =
   | 'timeout'
   | 'bad-response'
   | 'refused'
+  | 'unauthorized'
   | 'cancelled';
 
 /** A failed attempt: the client-facing error plus what the retry decision and the breaker need. */
@@ -91,7 +93,7 @@ export function decideRetry(failure: AttemptFailure, context: RetryContext): Ret
   const random = context.random ?? Math.random;
   const no = (reason: string): RetryDecision => ({ retry: false, reason, waitMs: 0 });
   if (failure.kind === 'cancelled') return no('the client cancelled the request');
-  if (failure.kind === 'refused')
+  if (failure.kind === 'refused' || failure.kind === 'unauthorized')
     return no('the vendor refused the request itself; repeating it cannot help');
   if (!safe) return no('not safe to repeat (a write without an Idempotency-Key)');
   if (attempt >= settings.maxAttempts) return no(`gave up after ${attempt} attempts`);

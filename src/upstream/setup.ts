@@ -4,6 +4,7 @@
  */
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
+import type { TokenManager } from '../oauth/tokens.ts';
 import { type AccountStatusHooks, UpstreamClient } from './client.ts';
 import { MemoryPaceStore, type PaceStore } from './pace-store.ts';
 
@@ -14,6 +15,7 @@ export async function createUpstreamClient(
   config: Config,
   metrics: Registry,
   hooks: AccountStatusHooks,
+  tokens: TokenManager,
 ): Promise<UpstreamClient> {
   let paceStore: PaceStore;
   if (config.redisUrl) {
@@ -27,6 +29,7 @@ export async function createUpstreamClient(
   const u = config.upstream;
   return new UpstreamClient({
     hooks,
+    tokens,
     metrics,
     paceStore,
     timeoutMs: u.timeoutMs,

@@ -10,7 +10,10 @@ const Context = Type.Record(Type.String(), Type.Unknown(), { description: 'crede
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 const tags = ['integrated accounts'];
 
-export function registerIntegratedAccountRoutes(app: App, { accounts, keyring }: Services): void {
+export function registerIntegratedAccountRoutes(
+  app: App,
+  { accounts, keyring, environmentIntegrations }: Services,
+): void {
   app.post(
     '/integrated-account',
     {
@@ -31,9 +34,10 @@ export function registerIntegratedAccountRoutes(app: App, { accounts, keyring }:
     async (request, reply) => {
       const { integration, environment_integration_id, tenant_id, context } = request.body;
       const account = await accounts.create(request.environmentId, {
-        // Switchboard installs every integration in every environment, so the environment-integration id
-        // Truto clients send is simply the integration's name.
-        integration: integration ?? environment_integration_id ?? '',
+        integration: await environmentIntegrations.usable(request.environmentId, {
+          integration,
+          environmentIntegrationId: environment_integration_id,
+        }),
         tenant_id,
         context,
       });

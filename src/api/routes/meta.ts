@@ -10,8 +10,8 @@ import { findIntegration, listIntegrations } from '../../integrations/registry.t
 import type { IntegrationDefinition } from '../../integrations/types.ts';
 import type { Services } from '../../services.ts';
 import type { ResourceSpec } from '../../unified/models.ts';
+import { specOf } from '../../unified/service.ts';
 import type { App } from '../app.ts';
-import { specOf } from './unified.ts';
 
 const COMMON_QUERY = {
   integrated_account_id: { type: 'string', required: true },

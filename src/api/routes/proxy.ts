@@ -5,6 +5,7 @@
  */
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { decodeCursor, encodeCursor } from '../../crypto/signed-cursor.ts';
 import { SwitchboardError } from '../../errors.ts';
 import {
   buildRequest,
@@ -19,7 +20,6 @@ import { parseLimit } from '../../unified/query.ts';
 import { type AccountCaller, openCaller } from '../../upstream/account-caller.ts';
 import type { HttpMethod } from '../../upstream/types.ts';
 import type { App } from '../app.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { idempotencyKeyOf, runIdempotent } from '../idempotency.ts';
 import { setBudgetHeaders } from './upstream-headers.ts';
 
@@ -99,7 +99,7 @@ export function registerProxyRoutes(app: App, services: Services): void {
       }
       const base = buildRequest(list.request, { query: vendorQuery(request.query) });
       const { records, next } = await fetchListPage(caller, list, base, state, limit);
-      setBudgetHeaders(reply, caller);
+      setBudgetHeaders(reply, caller.budget);
       return {
         result: records,
         next_cursor:
@@ -138,7 +138,7 @@ export function registerProxyRoutes(app: App, services: Services): void {
         },
       );
       const record = recordOf(get, response.body);
-      setBudgetHeaders(reply, caller);
+      setBudgetHeaders(reply, caller.budget);
       if (record === undefined)
         throw new SwitchboardError('NOT_FOUND', `${caller.integration.label} has no ${name} ${id}`);
       return record;
@@ -159,8 +159,9 @@ export function registerProxyRoutes(app: App, services: Services): void {
       // The path as the client wrote it (still percent-encoded): the origin guard decides what may leave.
       const path = customPath(request.raw.url ?? '');
       if (!path) throw new SwitchboardError('INVALID_REQUEST', 'name a path under the vendor base URL');
-      const caller = await openCaller(services, request.environmentId, request.query.integrated_account_id);
-      caller.writesAreSafe = idempotencyKeyOf(request) !== undefined;
+      const caller = await openCaller(services, request.environmentId, request.query.integrated_account_id, {
+        idempotent: idempotencyKeyOf(request) !== undefined,
+      });
       const { integrated_account_id: _, ...query } = request.query;
       const method = request.method as HttpMethod;
       const call = async () => {
@@ -172,7 +173,7 @@ export function registerProxyRoutes(app: App, services: Services): void {
           ),
           body: method === 'GET' || method === 'DELETE' ? undefined : (request.body ?? undefined),
         });
-        setBudgetHeaders(reply, caller);
+        setBudgetHeaders(reply, caller.budget);
         return { status: 200, body: { result: response.body, next_cursor: null, prev_cursor: null } };
       };
       if (method === 'POST' || method === 'PATCH')
@@ -194,8 +195,9 @@ function registerProxyWriteRoutes(app: App, services: Services): void {
     id?: string,
   ) {
     const query = request.query as { integrated_account_id: string } & Record<string, unknown>;
-    const caller = await openCaller(services, request.environmentId, query.integrated_account_id);
-    caller.writesAreSafe = idempotencyKeyOf(request) !== undefined;
+    const caller = await openCaller(services, request.environmentId, query.integrated_account_id, {
+      idempotent: idempotencyKeyOf(request) !== undefined,
+    });
     const name = (request.params as { resource: string }).resource;
     const proxyWrite = pick(resourceOf(caller, name));
     if (!proxyWrite)
@@ -205,7 +207,7 @@ function registerProxyWriteRoutes(app: App, services: Services): void {
         proxyWrite.request({ id, body: request.body, query: vendorQuery(query) }),
       );
       services.lookups.invalidate(`${caller.accountId}:`);
-      setBudgetHeaders(reply, caller);
+      setBudgetHeaders(reply, caller.budget);
       return { status: what === 'create' ? 201 : 200, body: response.body };
     };
     if (request.method === 'DELETE') return (await run()).body;

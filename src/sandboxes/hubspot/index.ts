@@ -58,6 +58,8 @@ export interface HubSpotSandboxControl extends Omit<EmulatorControl, 'oauth'> {
   archive(id: string, archived?: boolean): HubSpotOwner;
   /** The OAuth server: issue tokens, expire, revoke, rotation, latency, stats. */
   oauth: OAuthControl;
+  /** The private-app token stops working (as when it is rotated or the app is deleted). */
+  revokePrivateToken(): void;
 }
 
 export interface HubSpotSandbox {
@@ -119,6 +121,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     add: (owner) => store.add(owner),
     update: (id, patch) => store.update(id, patch),
     archive: (id, archived) => store.archive(id, archived),
+    revokePrivateToken: () => privateTokens.clear(),
   };
   return {
     url: emulator.url,

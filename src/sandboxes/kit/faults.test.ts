@@ -45,6 +45,15 @@ describe('FaultInjector', () => {
   });
 });
 
+describe('FaultInjector times', () => {
+  it('fires a rule at most `times` times', () => {
+    const faults = new FaultInjector();
+    faults.set(validateFaultRules([{ kind: 'error', status: 429, times: 2 }]));
+    expect([1, 2, 3].map(() => faults.decide('/users')?.status ?? null)).toEqual([429, 429, null]);
+    expect(() => validateFaultRules([{ kind: 'error', times: 0 }])).toThrow(/times/);
+  });
+});
+
 describe('faults over HTTP', () => {
   it('answers an injected status with the vendor’s body, only under the path prefix', async () => {
     emulator.control.setFaults([{ kind: 'error', status: 503, pathPrefix: '/API/ITEMS' }]);

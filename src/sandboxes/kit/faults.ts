@@ -23,6 +23,8 @@ export interface FaultRule {
   jitterMs?: number;
   /** error: the HTTP status to answer with (default 500). */
   status?: number;
+  /** Fire at most this many times, then stay quiet (default: every time). */
+  times?: number;
 }
 
 export interface FaultDecision {
@@ -60,6 +62,10 @@ export function validateFaultRule(input: unknown): FaultRule {
       fail('status must be 100..599');
     rule.status = r.status as number;
   }
+  if (r.times !== undefined) {
+    if (!Number.isInteger(r.times) || (r.times as number) < 1) fail('times must be a whole number >= 1');
+    rule.times = r.times as number;
+  }
   return rule;
 }
 
@@ -71,6 +77,8 @@ export function validateFaultRules(input: unknown): FaultRule[] {
 export class FaultInjector {
   private rules: FaultRule[] = [];
   private lowerPrefixes: (string | undefined)[] = [];
+  /** How many times each rule fired (for `times`). */
+  private fired: number[] = [];
 
   get list(): FaultRule[] {
     return this.rules.map((r) => ({ ...r }));
@@ -79,6 +87,7 @@ export class FaultInjector {
   set(rules: FaultRule[]): void {
     this.rules = rules.map((r) => ({ ...r }));
     this.lowerPrefixes = this.rules.map((r) => r.pathPrefix?.toLowerCase());
+    this.fired = this.rules.map(() => 0);
   }
 
   add(rule: FaultRule): void {
@@ -96,11 +105,15 @@ export class FaultInjector {
       const rule = this.rules[k];
       const prefix = this.lowerPrefixes[k];
       if (prefix !== undefined && !lowerPath.startsWith(prefix)) continue;
+      if (rule.times !== undefined && this.fired[k]! >= rule.times) continue;
       if (Math.random() >= (rule.probability ?? 1)) continue;
-      if (rule.kind === 'latency') delayMs += (rule.ms ?? 0) + Math.random() * (rule.jitterMs ?? 0);
-      else if (action === null) {
+      if (rule.kind === 'latency') {
+        delayMs += (rule.ms ?? 0) + Math.random() * (rule.jitterMs ?? 0);
+        this.fired[k]!++;
+      } else if (action === null) {
         action = rule.kind;
         status = rule.status ?? 500;
+        this.fired[k]!++;
       }
     }
     return delayMs > 0 || action !== null ? { delayMs, action, status } : null;
