@@ -40,7 +40,9 @@ export function soqlCondition(condition: Condition, field: SoqlField): string | 
   if (condition.op === 'like') {
     if (field.type !== 'string') return undefined;
     // SOQL LIKE is case-insensitive; % and _ in the value would be wildcards, so they become \% and \_.
-    const inner = soqlString(condition.value).slice(1, -1).replace(/[%_]/g, (c) => `\\${c}`);
+    const inner = soqlString(condition.value)
+      .slice(1, -1)
+      .replace(/[%_]/g, (c) => `\\${c}`);
     return `${field.name} LIKE '%${inner}%'`;
   }
   const op = OPS[condition.op];
