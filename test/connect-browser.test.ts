@@ -8,12 +8,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LeadSquaredSandbox, startLeadSquaredSandbox } from '../src/sandboxes/leadsquared/index.ts';
+import { browserMissing, launchChromium } from './support/browser.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 // Screenshots of every state; they replace the ones in docs/ only when asked (UPDATE_SCREENSHOTS=1), so
 // that a test run leaves the work tree as it found it.
 const SHOTS = process.env['UPDATE_SCREENSHOTS']
@@ -38,13 +38,6 @@ document.getElementById('connect').addEventListener('click', () => {
 });
 </script>`;
 
-// CI installs Chromium (.ci/run) and must run these; elsewhere a missing browser skips them, loudly.
-const browserMissing = !fs.existsSync(CHROMIUM);
-if (browserMissing && process.env['CI'])
-  throw new Error(`Chromium is required on CI but ${CHROMIUM} is missing`);
-if (browserMissing)
-  console.warn(`skipping the browser tests: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-
 describe.skipIf(browserMissing)('connect page in a browser', () => {
   let server: TestServer;
   let sandbox: LeadSquaredSandbox;
@@ -59,18 +52,7 @@ describe.skipIf(browserMissing)('connect page in a browser', () => {
     [sandbox, otherRegion, browser] = await Promise.all([
       startLeadSquaredSandbox({ users: 30, seed: 11 }),
       startLeadSquaredSandbox({ users: 30, seed: 12, wrongRegion: true }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      }),
+      launchChromium(),
     ]);
     otherRegionHost = `http://localhost:${new URL(otherRegion.url).port}`;
     server = await startTestServer({

@@ -222,7 +222,12 @@ export class Accounts {
       const merged = { ...openContext(this.#deps.keyring, row), ...input.context };
       checkContext(integration, merged);
       const origin = checkUpstreamOrigin(integration, merged, this.#deps.allowedUpstreamOrigins);
-      const credentialNames = new Set(integration.credentials.map((f) => f.name));
+      // OAuth tokens and the auth kind are credentials too: new ones are validated like new keys.
+      const credentialNames = new Set([
+        ...integration.credentials.map((f) => f.name),
+        'oauth',
+        'authentication_method',
+      ]);
       if (Object.keys(input.context).some((k) => credentialNames.has(k))) {
         const override = rowToAccount(row).rateLimit;
         const { status, lastError } = await validateCredentials(

@@ -11,13 +11,21 @@
  * 3. only then is the token claimed (atomically, single use) and the account created — or, for a
  *    reconnect, its context replaced — through `Accounts`, which validates again and emits the events.
  *
- * Wrong credentials leave nothing behind but a failed-attempt count on the token.
+ * Wrong credentials leave nothing behind but a failed-attempt count on the token. OAuth integrations link
+ * through `oauth-flow.ts`, which ends in the same `finish` (claim the token, create or reconnect).
  */
 import { type Accounts, secretNames } from '../accounts/accounts.ts';
 import type { Keyring } from '../crypto/keyring.ts';
+import type { EnvironmentIntegrations } from '../environment-integrations/environment-integrations.ts';
 import { SwitchboardError } from '../errors.ts';
-import { findIntegration, listIntegrations } from '../integrations/registry.ts';
-import type { AccountContext, CredentialField, IntegrationDefinition } from '../integrations/types.ts';
+import type { ApiKeyAuth } from '../integrations/kit/auth.ts';
+import { findIntegration } from '../integrations/registry.ts';
+import {
+  type AccountContext,
+  type CredentialField,
+  type IntegrationDefinition,
+  oauthKindOf,
+} from '../integrations/types.ts';
 import type { Db } from '../store/database.ts';
 import { sealContext, updateAccountRow } from '../store/integrated-accounts.ts';
 import { checkUpstreamOrigin } from '../upstream/host-guard.ts';
@@ -32,6 +40,7 @@ export interface ConnectFlowDeps {
   keyring: Keyring;
   accounts: Accounts;
   linkTokens: LinkTokens;
+  environmentIntegrations: EnvironmentIntegrations;
   allowedUpstreamOrigins: readonly string[];
   /** Operator-allowed origins the page offers (as "Sandbox N") and Auto-detect probes; usually none. */
   sandboxOrigins: readonly string[];
@@ -51,7 +60,11 @@ export interface FieldView {
 export interface IntegrationView {
   name: string;
   label: string;
+  /** The API-key form (its fields and the configuration), when the integration has an API-key kind. */
   fields: FieldView[];
+  api_key: { label: string; help: string | null } | null;
+  /** "Connect with <vendor>", when the integration connects by OAuth: the fields asked before the redirect. */
+  oauth: { label: string; grant: 'authorization_code' | 'client_credentials'; fields: FieldView[] } | null;
 }
 
 export interface SessionView {
@@ -96,7 +109,12 @@ export class ConnectFlow {
   async session(token: string): Promise<SessionView> {
     const record = await this.#deps.linkTokens.resolve(token);
     if (record.integratedAccountId) await this.#reconnectTarget(record, false);
-    const names = record.integration ? [record.integration] : listIntegrations().map((i) => i.name);
+    const installed = (await this.#deps.environmentIntegrations.list(record.environmentId)).filter(
+      (row) => row.is_enabled === 1 && (row.show_in_catalog === 1 || row.integration === record.integration),
+    );
+    const names = record.integration
+      ? installed.filter((row) => row.integration === record.integration).map((row) => row.integration)
+      : installed.map((row) => row.integration);
     const integrations = names
       .map((name) => findIntegration(name))
       .filter((i): i is IntegrationDefinition => i !== undefined)
@@ -111,12 +129,25 @@ export class ConnectFlow {
     };
   }
 
+  /** Links with API keys (the form's fields), proven against the vendor first. */
   async link(token: string, input: { integration?: string; context: AccountContext }): Promise<LinkResult> {
     const record = await this.#deps.linkTokens.resolve(token);
-    const integration = this.#integrationFor(record, input.integration);
-    const previous = record.integratedAccountId ? await this.#reconnectTarget(record) : undefined;
-    const entered = this.#enteredFields(integration, record, input.context);
-    let context: AccountContext = { ...entered, ...record.context };
+    const integration = this.integrationFor(record, input.integration);
+    const kind = integration.auth.find((k): k is ApiKeyAuth => k.kind === 'api_key');
+    if (!kind) {
+      throw new SwitchboardError(
+        'INVALID_REQUEST',
+        `${integration.label} connects with OAuth: use /connect/oauth/start`,
+      );
+    }
+    if (record.integratedAccountId) await this.#reconnectTarget(record, false);
+    const entered = this.enteredFields(
+      integration,
+      [...kind.fields, ...integration.config],
+      record,
+      input.context,
+    );
+    const context: AccountContext = { authentication_method: 'api_key', ...entered, ...record.context };
 
     if (!(await this.#deps.linkTokens.takeAttempt(record.id))) throw linkTokenError('too_many_attempts');
     let proven: { context: AccountContext; accountName?: string };
@@ -129,8 +160,20 @@ export class ConnectFlow {
       throw error;
     }
     await this.#deps.linkTokens.giveBackAttempt(record.id);
-    context = proven.context;
+    return this.finish(record, integration, proven.context, proven.accountName);
+  }
 
+  /**
+   * Claims the token (single use) and creates the account — or, for a reconnect, replaces its credentials —
+   * through `Accounts`, which validates them again and emits the lifecycle events.
+   */
+  async finish(
+    record: LinkToken,
+    integration: IntegrationDefinition,
+    context: AccountContext,
+    accountName?: string,
+  ): Promise<LinkResult> {
+    const previous = record.integratedAccountId ? await this.#reconnectTarget(record) : undefined;
     if (!(await this.#deps.linkTokens.claim(record))) throw linkTokenError('used');
     try {
       const accountId = previous
@@ -146,7 +189,7 @@ export class ConnectFlow {
         redirect_url: record.redirectUri
           ? withAccountId(record.redirectUri, accountId, integration.name)
           : null,
-        account_name: proven.accountName ?? null,
+        account_name: accountName ?? null,
         api_host: field && host ? this.#regions.display(field, host) : null,
       };
     } catch (error) {
@@ -157,26 +200,41 @@ export class ConnectFlow {
 
   #view(integration: IntegrationDefinition, record: LinkToken): IntegrationView {
     const host = hostField(integration);
-    const fields = integration.credentials
-      // A field the link token's context already sets (e.g. the API host) is not asked again.
-      .filter((f) => record.context[f.name] === undefined)
-      .map((f): FieldView => {
-        const view: FieldView = {
-          name: f.name,
-          label: f.label,
-          type: f.type,
-          required: f.required,
-          secret: f.secret,
-          ...(f.help ? { help: f.help } : {}),
-          ...(f.placeholder ? { placeholder: f.placeholder } : {}),
-        };
-        if (f.options) view.options = f === host ? this.#regions.options(f) : f.options;
-        return view;
-      });
-    return { name: integration.name, label: integration.label, fields };
+    const describe = (fields: CredentialField[]): FieldView[] =>
+      fields
+        // A field the link token's context already sets (e.g. the API host) is not asked again.
+        .filter((f) => record.context[f.name] === undefined)
+        .map((f): FieldView => {
+          const view: FieldView = {
+            name: f.name,
+            label: f.label,
+            type: f.type,
+            required: f.required,
+            secret: f.secret,
+            ...(f.help ? { help: f.help } : {}),
+            ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+          };
+          if (f.options) view.options = f === host ? this.#regions.options(f) : f.options;
+          return view;
+        });
+    const apiKey = integration.auth.find((k): k is ApiKeyAuth => k.kind === 'api_key');
+    const oauth = oauthKindOf(integration);
+    return {
+      name: integration.name,
+      label: integration.label,
+      fields: apiKey ? describe([...apiKey.fields, ...integration.config]) : [],
+      api_key: apiKey ? { label: apiKey.label, help: apiKey.help ?? null } : null,
+      oauth: oauth
+        ? {
+            label: `Connect with ${integration.label}`,
+            grant: oauth.grant,
+            fields: describe([...oauth.fields]),
+          }
+        : null,
+    };
   }
 
-  #integrationFor(record: LinkToken, chosen: string | undefined): IntegrationDefinition {
+  integrationFor(record: LinkToken, chosen: string | undefined): IntegrationDefinition {
     const name = record.integration ?? chosen;
     if (!name) throw new SwitchboardError('INVALID_REQUEST', 'choose an integration to connect');
     if (record.integration && chosen && chosen !== record.integration) {
@@ -187,11 +245,16 @@ export class ConnectFlow {
     return integration;
   }
 
-  /** Only the integration's declared fields are taken; values are trimmed; required ones must be set. */
-  #enteredFields(integration: IntegrationDefinition, record: LinkToken, raw: AccountContext): AccountContext {
+  /** Only the given fields are taken; values are trimmed; required ones must be set; patterns must match. */
+  enteredFields(
+    integration: IntegrationDefinition,
+    fields: readonly CredentialField[],
+    record: LinkToken,
+    raw: AccountContext,
+  ): AccountContext {
     const values: AccountContext = {};
     const missing: string[] = [];
-    for (const field of integration.credentials) {
+    for (const field of fields) {
       if (record.context[field.name] !== undefined) continue;
       const value = raw[field.name];
       if (value !== undefined && typeof value !== 'string') {
@@ -211,10 +274,15 @@ export class ConnectFlow {
           details: { fields: [field.name] },
         });
       }
+      if (field.pattern && !new RegExp(field.pattern).test(chosen)) {
+        throw new SwitchboardError('INVALID_REQUEST', `${field.label} is not valid`, {
+          details: { fields: [field.name] },
+        });
+      }
       values[field.name] = chosen;
     }
     if (missing.length > 0) {
-      const labels = missing.map((m) => integration.credentials.find((f) => f.name === m)!.label);
+      const labels = missing.map((m) => fields.find((f) => f.name === m)!.label);
       throw new SwitchboardError('MISSING_REQUIRED_FIELDS', `Please fill in: ${labels.join(', ')}.`, {
         details: { fields: missing },
       });

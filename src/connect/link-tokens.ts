@@ -116,6 +116,16 @@ export class LinkTokens {
       .selectAll()
       .where('token_hash', '=', hashToken(token))
       .executeTakeFirst();
+    return this.#usable(row);
+  }
+
+  /** The same checks, for a token known by id (an OAuth redirect carries its `state`, not the token). */
+  async resolveById(id: string): Promise<LinkToken> {
+    const row = await this.#db.selectFrom('link_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.#usable(row);
+  }
+
+  #usable(row: LinkTokenTable | undefined): LinkToken {
     if (!row) throw linkTokenError('unknown');
     if (row.consumed_at) throw linkTokenError('used');
     if (Date.parse(row.expires_at) <= this.#now()) throw linkTokenError('expired');

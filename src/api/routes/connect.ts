@@ -12,6 +12,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ConnectFlow } from '../../connect/flow.ts';
 import { LinkTokens } from '../../connect/link-tokens.ts';
+import { CALLBACK_PATH, OAuthFlow } from '../../connect/oauth-flow.ts';
 import { ASSETS, LINK_SDK, PAGE_HTML, PAGE_SECURITY_HEADERS } from '../../connect/page.ts';
 import { SwitchboardError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
@@ -54,8 +55,18 @@ export function registerConnectRoutes(app: App, services: Services): void {
     keyring: services.keyring,
     accounts: services.accounts,
     linkTokens,
+    environmentIntegrations: services.environmentIntegrations,
     allowedUpstreamOrigins: services.config.allowedUpstreamOrigins,
     sandboxOrigins: services.config.connectSandboxes ? services.config.allowedUpstreamOrigins : [],
+  });
+  const oauth = new OAuthFlow({
+    db: services.db,
+    keyring: services.keyring,
+    linkTokens,
+    flow,
+    environmentIntegrations: services.environmentIntegrations,
+    allowedUpstreamOrigins: services.config.allowedUpstreamOrigins,
+    publicUrl: () => services.publicUrl(),
   });
   registerLinkTokenRoutes(app, services, linkTokens);
 
@@ -123,4 +134,92 @@ export function registerConnectRoutes(app: App, services: Services): void {
       return reply.code(result.reconnected ? 200 : 201).send(result);
     },
   );
+
+  app.post(
+    '/connect/oauth/start',
+    {
+      config: { public: true },
+      onRequest: perIpLimit,
+      schema: {
+        tags,
+        summary:
+          'The vendor authorize URL for an OAuth integration (link token); client credentials link at once',
+        body: Type.Object(
+          {
+            link_token: Type.Optional(Type.String({ maxLength: 200 })),
+            integration: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            context: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      reply.headers(API_HEADERS);
+      const started = await oauth.start(linkToken(request, request.body), {
+        integration: request.body.integration,
+        context: request.body.context,
+      });
+      if ('authorize_url' in started) return started;
+      return reply.code(started.reconnected ? 200 : 201).send(started);
+    },
+  );
+
+  app.get(
+    CALLBACK_PATH,
+    {
+      config: { public: true },
+      onRequest: perIpLimit,
+      schema: {
+        tags,
+        summary: 'Where vendors redirect after the customer approves (code and state)',
+        querystring: Type.Object(
+          {
+            code: Type.Optional(Type.String({ maxLength: 4000 })),
+            state: Type.Optional(Type.String({ maxLength: 200 })),
+            error: Type.Optional(Type.String({ maxLength: 200 })),
+            error_description: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: true },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const handle = await oauth.callback(request.query);
+      reply.headers({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+      if (!handle) {
+        reply.headers(PAGE_SECURITY_HEADERS);
+        return reply.code(400).type('text/html; charset=utf-8').send(EXPIRED_OAUTH_PAGE);
+      }
+      // The handle travels in the fragment: it never reaches a server log or a Referer.
+      return reply.redirect(`/connect#oauth_result=${handle}`, 303);
+    },
+  );
+
+  app.get(
+    '/connect/oauth/result',
+    {
+      config: { public: true },
+      onRequest: perIpLimit,
+      schema: { tags, summary: 'The outcome of an OAuth link (Authorization: Bearer <result handle>)' },
+    },
+    async (request, reply) => {
+      reply.headers(API_HEADERS);
+      const header = request.headers.authorization;
+      const handle = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+      if (!handle)
+        throw new SwitchboardError(
+          'UNAUTHORIZED',
+          'send the result handle as "Authorization: Bearer <handle>"',
+        );
+      const outcome = await oauth.result(handle);
+      return reply.code(outcome.status).send(outcome.body);
+    },
+  );
 }
+
+/** Shown when a vendor redirects back with a state Switchboard does not know (expired, used or forged). */
+const EXPIRED_OAUTH_PAGE =
+  '<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">' +
+  '<title>Sign-in expired</title><main><h1>This sign-in has expired</h1>' +
+  '<p>Go back to the app that sent you here and start connecting again.</p></main></html>';

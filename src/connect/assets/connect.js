@@ -14,6 +14,9 @@
   /** @type {{ token?: string, origin?: string | null, integration?: string | null }} */
   let state = {};
   const fragment = new URLSearchParams(location.hash.slice(1));
+  // Back from the vendor's consent page: the outcome is read with a one-time handle, the token restored.
+  const oauthResult = fragment.get('oauth_result');
+  if (oauthResult) history.replaceState(null, '', location.pathname);
   if (fragment.get('link_token')) {
     state = {
       token: fragment.get('link_token'),
@@ -103,13 +106,13 @@
     }
   }
 
-  async function api(method, path, body) {
+  async function api(method, path, body, bearer) {
     let response;
     try {
       response = await fetch(path, {
         method,
         headers: {
-          authorization: `Bearer ${state.token}`,
+          authorization: `Bearer ${bearer || state.token}`,
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
         body: body ? JSON.stringify(body) : undefined,
@@ -278,7 +281,8 @@
     };
   }
 
-  function showForm(integration) {
+  function showForm(integration, alert) {
+    if (integration.oauth && !integration.useKeys) return showOAuth(integration, alert);
     const reconnect = session.reconnect;
     const verb = reconnect ? 'Reconnect' : 'Connect';
     const controls = integration.fields.map((field) => fieldControl(field, integration));
@@ -442,7 +446,129 @@
       ),
       form,
     );
+    if (integration.oauth) {
+      nodes.push(
+        h(
+          'p',
+          { class: 'back' },
+          h(
+            'button',
+            {
+              class: 'link-button',
+              type: 'button',
+              onclick: () => showForm({ ...integration, useKeys: false }),
+            },
+            `${integration.oauth.label} instead`,
+          ),
+        ),
+      );
+    }
     show(nodes, `${verb} ${integration.label}`);
+    if (alert) showAlert(alert.title, alert.message);
+  }
+
+  /** "Connect with <vendor>": the fields asked before the redirect, then off to the vendor's consent page. */
+  function showOAuth(integration, alert) {
+    const reconnect = session.reconnect;
+    const verb = reconnect ? 'Reconnect' : 'Connect';
+    const controls = integration.oauth.fields.map((field) => fieldControl(field, integration));
+    const alertSlot = h('div');
+    const status = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    const submit = h(
+      'button',
+      { class: 'button primary', type: 'submit', id: 'oauth-connect' },
+      integration.oauth.label,
+    );
+    const form = h('form', { novalidate: true, 'aria-labelledby': 'title' }, alertSlot);
+    for (const c of controls) form.append(c.wrapper);
+    form.append(submit, status);
+
+    function showAlert(title, message) {
+      const box = h(
+        'div',
+        { class: 'alert', role: 'alert', tabindex: '-1', 'data-state': 'error' },
+        h('strong', null, title),
+        h('p', null, message),
+      );
+      alertSlot.replaceChildren(box);
+      box.focus();
+    }
+
+    async function go() {
+      alertSlot.replaceChildren();
+      let missing = null;
+      const context = {};
+      for (const c of controls) {
+        c.setError(null);
+        context[c.field.name] = c.control.value.trim();
+        if (c.field.required && !context[c.field.name]) {
+          c.setError(`Enter your ${c.field.label}.`);
+          missing = missing || c.control;
+        }
+      }
+      if (missing) return missing.focus();
+      submit.disabled = true;
+      status.textContent = `Opening ${integration.label}…`;
+      const result = await api('POST', '/connect/oauth/start', { integration: integration.name, context });
+      submit.disabled = false;
+      status.textContent = '';
+      const data = result.data || {};
+      if (result.ok && data.authorize_url) {
+        try {
+          sessionStorage.setItem(STORE_KEY, JSON.stringify({ ...state, integration: integration.name }));
+        } catch {}
+        return location.assign(data.authorize_url);
+      }
+      if (result.ok) return showSuccess(integration, data);
+      if (errorType(data) === 'invalid_token') return showInvalid(data.message);
+      showAlert(
+        result.status === 0 ? 'Switchboard could not be reached' : `We couldn’t connect ${integration.label}`,
+        result.status === 0 ? 'Check your internet connection and try again.' : data.message || 'Try again.',
+      );
+    }
+
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (!submit.disabled) go();
+    });
+    const nodes = [brand()];
+    if (pickerShown) {
+      nodes.push(
+        h(
+          'p',
+          { class: 'back' },
+          h('button', { class: 'link-button', type: 'button', onclick: showPicker }, '← Choose another app'),
+        ),
+      );
+    }
+    nodes.push(
+      h('h1', { id: 'title' }, `${verb} your ${integration.label} account`),
+      h(
+        'p',
+        { class: 'lead' },
+        `You will sign in to ${integration.label} and approve access there. Switchboard never sees your password.`,
+      ),
+      form,
+    );
+    if (integration.fields.length > 0) {
+      nodes.push(
+        h(
+          'p',
+          { class: 'back' },
+          h(
+            'button',
+            {
+              class: 'link-button',
+              type: 'button',
+              onclick: () => showForm({ ...integration, useKeys: true }),
+            },
+            `Use ${integration.api_key?.label || 'an API key'} instead`,
+          ),
+        ),
+      );
+    }
+    show(nodes, `${verb} ${integration.label}`);
+    if (alert) showAlert(alert.title, alert.message);
   }
 
   function showSuccess(integration, result) {
@@ -499,7 +625,28 @@
     if (result.redirect_url) setTimeout(() => location.assign(result.redirect_url), 1500);
   }
 
-  async function start() {
+  /** The outcome of the vendor's redirect: linked, or the form again with what went wrong. */
+  async function finishOAuth(handle) {
+    app.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Finishing…'));
+    const result = await api('GET', '/connect/oauth/result', undefined, handle);
+    const data = result.data || {};
+    if (result.ok) {
+      session = { opener_origin: data.opener_origin, redirect_host: data.redirect_host };
+      return showSuccess({ label: data.integration_label || data.integration }, data);
+    }
+    if (errorType(data) === 'invalid_token' || !state.token) {
+      return showInvalid(data.message || 'This sign-in has expired. Start again from the app.');
+    }
+    notifyOpener({
+      type: 'switchboard:error',
+      error_type: errorType(data) || 'connection_error',
+      message: data.message,
+      final: false,
+    });
+    return start({ title: 'The connection was not completed', message: data.message || 'Try again.' });
+  }
+
+  async function start(alert) {
     if (!state.token) {
       showInvalid('This page needs a link token. Open it from the link the app gave you.');
       return;
@@ -518,10 +665,11 @@
     session = result.data;
     const wanted = session.integration || state.integration;
     const integration = session.integrations.find((i) => i.name === wanted);
-    if (integration) return showForm(integration);
+    if (integration) return showForm(integration, alert);
     if (session.integrations.length === 0) return showFatal('No integration is available on this server.');
     return showPicker();
   }
 
-  start();
+  if (oauthResult) finishOAuth(oauthResult);
+  else start();
 })();

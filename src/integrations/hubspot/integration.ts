@@ -95,6 +95,8 @@ export const hubspot = defineIntegration({
       tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
       scopes: ['crm.objects.owners.read'],
       tokenContext: { hub_id: 'hub_id' },
+      // HubSpot's name for a refresh token it no longer accepts.
+      revokedErrors: ['BAD_REFRESH_TOKEN'],
     }),
     bearerToken({
       label: 'Private app token',
