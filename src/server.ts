@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import { loadKeyring } from './crypto/keyring.ts';
 import { EnvironmentIntegrations } from './environment-integrations/environment-integrations.ts';
 import { createEventServices, type EventServices } from './events/setup.ts';
+import { KeepAlive } from './oauth/keep-alive.ts';
 import { MemoryRefreshLocks, PostgresRefreshLocks } from './oauth/locks.ts';
 import { TokenManager } from './oauth/tokens.ts';
 import type { Services } from './services.ts';
@@ -35,6 +36,8 @@ export interface RunningServer {
   url: string;
   /** The admin token created on first start (shown once), if one was created. */
   firstToken: string | undefined;
+  /** The OAuth keep-alive (its job runs hourly; tests run it directly). */
+  keepAlive: KeepAlive;
   databaseLocation: string;
   close(): Promise<void>;
 }
@@ -105,6 +108,13 @@ export async function startServer(
       },
     });
     sync.register();
+    const keepAlive = new KeepAlive({
+      db,
+      jobs,
+      tokens,
+      open: async (environmentId, accountId) => (await openCaller(services, environmentId, accountId)).target,
+    });
+    keepAlive.register();
     let listenUrl = '';
     const services: Services = {
       config,
@@ -132,6 +142,7 @@ export async function startServer(
     for (const warning of warnings) app.log.warn(warning);
     await eventServices.start(app.log.child({ component: 'jobs' }));
     await sync.start(app.log.child({ component: 'sync' }));
+    await keepAlive.start(app.log.child({ component: 'oauth-keep-alive' }));
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost');
     listenUrl = url;
@@ -140,6 +151,7 @@ export async function startServer(
       services,
       url,
       firstToken,
+      keepAlive,
       databaseLocation: location,
       async close() {
         await app.close();

@@ -180,6 +180,7 @@ describe.each(TEST_DATABASES)('foundation on %s', (database) => {
       expect(patched.body.context).toEqual({
         access_key: 'u$rkey',
         api_host: UNREACHABLE,
+        authentication_method: 'api_key',
         region_note: 'eu',
       });
       expect(patched.text).not.toContain(SECRET);

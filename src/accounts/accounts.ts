@@ -147,13 +147,15 @@ export class Accounts {
     input: { integration: string; tenant_id: string; context: AccountContext },
   ): Promise<IntegratedAccount> {
     const integration = getIntegration(input.integration);
-    checkContext(integration, input.context);
-    const origin = checkUpstreamOrigin(integration, input.context, this.#deps.allowedUpstreamOrigins);
+    // Which way the account connects is part of its context (Truto's `authentication_method`), in the clear.
+    const context = { ...input.context, authentication_method: integration.authKindOf(input.context).kind };
+    checkContext(integration, context);
+    const origin = checkUpstreamOrigin(integration, context, this.#deps.allowedUpstreamOrigins);
     const id = randomUUID();
     const { status, lastError } = await validateCredentials(
       integration,
       origin,
-      input.context,
+      context,
       this.#paced(id, integration),
     );
     const now = new Date().toISOString();
@@ -163,11 +165,11 @@ export class Accounts {
       tenant_id: input.tenant_id,
       integration: integration.name,
       status,
-      ...sealContext(this.#deps.keyring, input.context, secretNames(integration)),
+      ...sealContext(this.#deps.keyring, context, secretNames(integration)),
       last_error: lastError,
       rate_limit: null,
       credentials_version: 0,
-      credentials_refreshed_at: oauthTokenOf(input.context) ? now : null,
+      credentials_refreshed_at: oauthTokenOf(context) ? now : null,
       created_at: now,
       updated_at: now,
     };

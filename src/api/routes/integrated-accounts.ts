@@ -1,7 +1,9 @@
 /** Truto-compatible integrated-account routes: create, list (cursor), get, patch (context merge), delete. */
 import { Type } from '@fastify/type-provider-typebox';
 import { accountToJson } from '../../accounts/accounts.ts';
+import { SwitchboardError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
+import { openCaller } from '../../upstream/account-caller.ts';
 import type { App } from '../app.ts';
 import { decodeKeyset, keysetPage } from '../cursor.ts';
 import { LimitQuery, listLimit } from '../list-limit.ts';
@@ -10,10 +12,34 @@ const Context = Type.Record(Type.String(), Type.Unknown(), { description: 'crede
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 const tags = ['integrated accounts'];
 
-export function registerIntegratedAccountRoutes(
-  app: App,
-  { accounts, keyring, environmentIntegrations }: Services,
-): void {
+export function registerIntegratedAccountRoutes(app: App, services: Services): void {
+  const { accounts, keyring, environmentIntegrations } = services;
+  app.post(
+    '/integrated-account/refresh-credentials',
+    {
+      schema: {
+        tags,
+        summary: 'Refresh an OAuth account’s tokens now (Truto’s refresh-credentials)',
+        body: Type.Object(
+          { id: Type.String({ minLength: 1, maxLength: 100 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const caller = await openCaller(services, request.environmentId, request.body.id);
+      const kind = caller.integration.authKindOf(caller.target.context);
+      if (kind.kind !== 'oauth2') {
+        throw new SwitchboardError(
+          'INVALID_REQUEST',
+          `integrated account ${request.body.id} connects with ${kind.label}, which has no tokens to refresh`,
+        );
+      }
+      await services.upstream.tokens.refresh(caller.target, kind, undefined, 'forced');
+      return { success: true };
+    },
+  );
+
   app.post(
     '/integrated-account',
     {
