@@ -73,6 +73,9 @@ export async function startServer(
       environmentIntegrations,
       accounts,
     });
+    accounts.useTokenImport((environmentId, integration, context) =>
+      tokens.freshForImport(environmentId, integration, context),
+    );
     upstream = await createUpstreamClient(
       config,
       metrics,

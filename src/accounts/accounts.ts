@@ -96,6 +96,13 @@ export type PaceValidation = (
   rateLimit: { calls: number; windowSeconds: number },
 ) => Promise<() => Promise<void>>;
 
+/** Refreshes imported OAuth tokens that are expired before the account is validated and stored. */
+export type FreshenImport = (
+  environmentId: string,
+  integration: IntegrationDefinition,
+  context: AccountContext,
+) => Promise<AccountContext>;
+
 export async function validateCredentials(
   integration: IntegrationDefinition,
   origin: string,
@@ -132,10 +139,16 @@ export async function validateCredentials(
 export class Accounts {
   readonly #deps: AccountsDeps;
   #pace: PaceValidation | undefined;
+  #freshen: FreshenImport | undefined;
 
   /** Validation calls then take a slot in the account's budget (the upstream client is built after this). */
   usePacing(pace: PaceValidation): void {
     this.#pace = pace;
+  }
+
+  /** Imported OAuth tokens are refreshed first when they are expired (the token manager is built after this). */
+  useTokenImport(freshen: FreshenImport): void {
+    this.#freshen = freshen;
   }
 
   constructor(deps: AccountsDeps) {
@@ -148,16 +161,24 @@ export class Accounts {
   ): Promise<IntegratedAccount> {
     const integration = getIntegration(input.integration);
     // Which way the account connects is part of its context (Truto's `authentication_method`), in the clear.
-    const context = { ...input.context, authentication_method: integration.authKindOf(input.context).kind };
+    let context: AccountContext = {
+      ...input.context,
+      authentication_method: integration.authKindOf(input.context).kind,
+    };
     checkContext(integration, context);
     const origin = checkUpstreamOrigin(integration, context, this.#deps.allowedUpstreamOrigins);
     const id = randomUUID();
-    const { status, lastError } = await validateCredentials(
-      integration,
-      origin,
-      context,
-      this.#paced(id, integration),
-    );
+    let refreshFailure: string | undefined;
+    try {
+      if (this.#freshen) context = await this.#freshen(environmentId, integration, context);
+    } catch (error) {
+      // A configuration problem (no OAuth app) is the caller's to fix; a vendor refusal is a validation error.
+      if (error instanceof SwitchboardError) throw error;
+      refreshFailure = `the imported OAuth token has expired and could not be refreshed: ${(error as Error).message}`;
+    }
+    const { status, lastError } = refreshFailure
+      ? { status: 'validation_error' as const, lastError: refreshFailure }
+      : await validateCredentials(integration, origin, context, this.#paced(id, integration));
     const now = new Date().toISOString();
     const row: IntegratedAccountTable = {
       id,

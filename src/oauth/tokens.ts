@@ -105,6 +105,34 @@ export class TokenManager {
     return refreshing;
   }
 
+  /**
+   * For tokens being imported (no account yet, so nothing to lock or write): refreshes them first when they
+   * are expired or about to be, so that the account is validated — and stored — with a working token.
+   */
+  async freshForImport(
+    environmentId: string,
+    integration: IntegrationDefinition,
+    context: AccountContext,
+  ): Promise<AccountContext> {
+    const kind = integration.authKindOf(context);
+    const token = oauthTokenOf(context);
+    if (kind.kind !== 'oauth2' || !token?.refresh_token || !this.#expiring(token, kind)) return context;
+    const app = await this.#deps.environmentIntegrations.oauthApp(environmentId, integration);
+    const result = await this.#withRetries(() =>
+      requestToken({
+        kind,
+        app,
+        context,
+        grant: { grant_type: 'refresh_token', refresh_token: token.refresh_token! },
+        label: integration.label,
+      }),
+    );
+    this.counters.refreshes++;
+    const fresh = { ...result.token, refresh_token: result.token.refresh_token ?? token.refresh_token };
+    const oauth = (context['oauth'] as Record<string, unknown> | undefined) ?? {};
+    return { ...context, ...result.lifted, oauth: { ...oauth, token: fresh } };
+  }
+
   /** Forgets what is remembered for an account (deleted, reconnected, or needing reauthentication). */
   forget(accountId: string): void {
     this.#latest.delete(accountId);
