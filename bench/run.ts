@@ -13,6 +13,7 @@ import path from 'node:path';
 import { runMemory } from './memory.ts';
 import { runProxyOverhead } from './proxy-overhead.ts';
 import { runRateLimit } from './rate-limit.ts';
+import { runRefreshStorm } from './refresh-storm.ts';
 import { pinSelf } from './support/children.ts';
 import { type Goal, stderrLog } from './support/goals.ts';
 import { machineInfo } from './support/machine.ts';
@@ -43,6 +44,7 @@ const benchmarks = {
   proxy_overhead: runProxyOverhead,
   unified_list: runUnifiedList,
   rate_limit: runRateLimit,
+  refresh_storm: runRefreshStorm,
   memory: runMemory,
 } as const;
 

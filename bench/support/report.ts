@@ -2,6 +2,7 @@
 import type { MemoryResult } from '../memory.ts';
 import type { ProxyOverheadResult } from '../proxy-overhead.ts';
 import type { RateLimitResult } from '../rate-limit.ts';
+import type { RefreshStormResult } from '../refresh-storm.ts';
 import type { UnifiedListResult } from '../unified-list.ts';
 import type { Goal } from './goals.ts';
 import type { LoadFigures } from './load.ts';
@@ -17,6 +18,7 @@ export interface BenchResults {
   proxy_overhead?: ProxyOverheadResult;
   unified_list?: UnifiedListResult;
   rate_limit?: RateLimitResult;
+  refresh_storm?: RefreshStormResult;
   memory?: MemoryResult;
 }
 
@@ -151,6 +153,30 @@ one page after another, with no pacing of its own. Calls are counted by the sand
 
 A sliding window lets a fresh budget go out at once, so the walk can finish a little under "calls ÷
 rate": the floor row shows the least any client could take.
+`;
+}
+
+function refreshStormSection(r: RefreshStormResult): string {
+  const rows: Array<Array<string | number>> = [
+    ['Token endpoint latency (asked directly, median)', `${fmt(r.token_endpoint_ms, 1)} ms`, ''],
+    ['Calls with a fresh token, p50', `${fmt(r.fresh_p50_ms, 1)} ms`, ''],
+    ['Storm calls, p50 / p99', `${fmt(r.storm_p50_ms, 1)} / ${fmt(r.storm_p99_ms, 1)} ms`, ''],
+    [
+      '**Added latency, p50 / p99**',
+      `**+${fmt(r.added_p50_ms, 1)} / +${fmt(r.added_p99_ms, 1)} ms**`,
+      '≤ token endpoint + 50 ms',
+    ],
+    ['Token calls per storm', r.token_calls_per_storm, '1'],
+    ['invalid_grant answers', r.invalid_grants, '0'],
+  ];
+  return `## Refresh storm
+
+An OAuth account (the HubSpot emulator, rotating refresh tokens, its token endpoint answering after a fixed
+delay) whose access token the vendor has just expired; ${r.concurrency} unified calls arrive at once, ${r.storms} times.
+Every call is refused, waits for the account's single refresh and is retried. Added latency is a storm
+call's latency minus the median latency of the same calls with a fresh token, in the same run.
+
+${table(['Figure', 'Value', 'Goal'], rows)}
 `;
 }
 
@@ -293,6 +319,7 @@ ${
 ${results.proxy_overhead ? proxySection(results.proxy_overhead) : ''}
 ${results.unified_list ? unifiedSection(results.unified_list) : ''}
 ${results.rate_limit ? rateLimitSection(results.rate_limit) : ''}
+${results.refresh_storm ? refreshStormSection(results.refresh_storm) : ''}
 ${results.memory ? memorySection(results.memory) : ''}
 ${analysis(results)}
 ## Method
