@@ -238,6 +238,12 @@ describe('public routes under random input', () => {
     console.log(
       `statuses: ${JSON.stringify(Object.fromEntries(seen))}; leadsquared ${leadsquared.control.stats().total_requests} calls, hubspot ${hubspot.control.stats().total}`,
     );
+    // Each sandbox was only ever asked for its own host, never for an absolute-form target elsewhere.
+    const own = (url: string) => new URL(url).host;
+    expect(Object.keys(leadsquared.control.stats().hosts)).toEqual([own(leadsquared.url)]);
+    expect(leadsquared.control.stats().absolute_targets).toEqual([]);
+    expect(Object.keys(hubspot.control.stats().hosts)).toEqual([own(hubspot.url)]);
+    expect(hubspot.control.stats().absoluteTargets).toEqual([]);
     // The random input did reach both sandboxes (the property is not vacuous).
     expect(leadsquared.control.stats().total_requests).toBeGreaterThan(0);
     expect(hubspot.control.stats().total).toBeGreaterThan(0);
