@@ -7,7 +7,8 @@ import type { Accounts } from '../accounts/accounts.ts';
 import { SwitchboardError } from '../errors.ts';
 import type { Db } from '../store/database.ts';
 
-export const AUDIT_RESOURCE = 'user-directory/users';
+/** The people a report lists: directory users where the integration has them, else CRM users. */
+export const AUDIT_RESOURCES = ['user-directory/users', 'crm/users'] as const;
 const PAGE = 1000;
 
 export interface AuditUser {
@@ -30,6 +31,8 @@ export interface AuditHeader {
   integrated_account_id: string;
   integration: string;
   tenant_id: string;
+  /** The synced resource the people come from (`user-directory/users` or `crm/users`). */
+  resource: string;
   snapshot: { sync_job_run_id: string; taken_at: string };
   /** A run is under way: users it already read may be newer than `taken_at`. */
   sync_in_progress: boolean;
@@ -84,16 +87,17 @@ export class AccessAuditReport {
   /** The report's header; a 404 when the account has no complete snapshot of its users yet. */
   async header(environmentId: string, accountId: string): Promise<AuditHeader> {
     const account = await this.#accounts.get(environmentId, accountId);
-    const state = await this.#db
+    const states = await this.#db
       .selectFrom('sync_states')
       .selectAll()
       .where('integrated_account_id', '=', account.id)
-      .where('resource', '=', AUDIT_RESOURCE)
-      .executeTakeFirst();
+      .where('resource', 'in', [...AUDIT_RESOURCES])
+      .execute();
+    const state = AUDIT_RESOURCES.map((r) => states.find((s) => s.resource === r)).find(Boolean);
     if (!state) {
       throw new SwitchboardError(
         'NOT_FOUND',
-        `integrated account ${account.id} has no complete sync of ${AUDIT_RESOURCE} yet: ` +
+        `integrated account ${account.id} has no complete sync of its users yet: ` +
           'start one with POST /sync-job-run and ask again once it has completed',
       );
     }
@@ -102,7 +106,7 @@ export class AccessAuditReport {
         .selectFrom('sync_records')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('integrated_account_id', '=', account.id)
-        .where('resource', '=', AUDIT_RESOURCE)
+        .where('resource', '=', state.resource)
         .executeTakeFirstOrThrow(),
       this.#db
         .selectFrom('sync_job_runs')
@@ -115,6 +119,7 @@ export class AccessAuditReport {
       integrated_account_id: account.id,
       integration: account.integration,
       tenant_id: account.tenantId,
+      resource: state.resource,
       snapshot: { sync_job_run_id: state.last_run_id, taken_at: state.last_completed_at },
       sync_in_progress: active !== undefined,
       generated_at: new Date().toISOString(),
@@ -123,14 +128,14 @@ export class AccessAuditReport {
   }
 
   /** Every user, in id order, a page of the snapshot at a time (managers resolved per page). */
-  async *users(accountId: string): AsyncGenerator<AuditUser> {
+  async *users(accountId: string, resource: string): AsyncGenerator<AuditUser> {
     let after = '';
     for (;;) {
       const rows = await this.#db
         .selectFrom('sync_records')
         .select(['record_id', 'record', 'updated_at'])
         .where('integrated_account_id', '=', accountId)
-        .where('resource', '=', AUDIT_RESOURCE)
+        .where('resource', '=', resource)
         .where('record_id', '>', after)
         .orderBy('record_id')
         .limit(PAGE)
@@ -147,7 +152,7 @@ export class AccessAuditReport {
           .selectFrom('sync_records')
           .select(['record_id', 'record'])
           .where('integrated_account_id', '=', accountId)
-          .where('resource', '=', AUDIT_RESOURCE)
+          .where('resource', '=', resource)
           .where('record_id', 'in', missing.slice(i, i + PAGE))
           .execute();
         for (const m of found) managers.set(m.record_id, JSON.parse(m.record));
@@ -169,7 +174,10 @@ function toAuditUser(user: Json, changedAt: string, managers: Map<string, Json>)
     name: text(user['name']),
     email: primaryEmail(user),
     title: text(user['title']),
-    status: text(user['status']),
+    // Directory users have a status; CRM users an is_active flag.
+    status:
+      text(user['status']) ??
+      (typeof user['is_active'] === 'boolean' ? (user['is_active'] ? 'active' : 'inactive') : null),
     roles: (Array.isArray(user['roles']) ? (user['roles'] as Json[]) : []).map((r) => ({
       id: String(r['id']),
       name: text(r['name']),

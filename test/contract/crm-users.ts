@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { walkPages } from '../support/unified.ts';
+import { finished } from '../sync-support.ts';
 
 export interface VendorUnderTest {
   /** The emulator's origin (allowed as an upstream origin for the test server). */
@@ -70,6 +71,7 @@ export function crmUsersContract(fixture: CrmUsersFixture): void {
       vendor = await fixture.start({ users: fixture.users ?? 60, seed: 17 });
       server = await startTestServer({
         SWITCHBOARD_ALLOW_UPSTREAM: vendor.url,
+        SWITCHBOARD_JOBS_POLL_MS: '100',
         ...(fixture.serverEnv?.(vendor) ?? {}),
       });
       const created = await server.request('POST', '/integrated-account', {
@@ -202,6 +204,24 @@ export function crmUsersContract(fixture: CrmUsersFixture): void {
           ).toEqual(sorted.map(String).map((v) => v.toLowerCase()));
         }
       }
+    });
+
+    it('syncs crm/users into a snapshot of every person, which the access-audit report lists', async () => {
+      const started = await server.request('POST', '/sync-job-run', { integrated_account_id: accountId });
+      expect(started.status, started.text).toBe(201);
+      const run = await finished((p) => server.request('GET', p), started.body.id);
+      expect(run.status, JSON.stringify(run.error)).toBe('completed');
+      expect(run.resources).toEqual(['crm/users']);
+      const report = await server.request(
+        'GET',
+        `/reports/access-audit?integrated_account_id=${accountId}&format=json`,
+      );
+      expect(report.status, report.text).toBe(200);
+      expect(report.body.resource).toBe('crm/users');
+      const listed = report.body.users as Row[];
+      expect(listed.map((u) => u.id).sort()).toEqual(walked.map((r) => r.id).sort());
+      const inactive = walked.find((r) => r.is_active === false);
+      if (inactive) expect(listed.find((u) => u.id === inactive.id)!.status).toBe('inactive');
     });
 
     it('absorbs a vendor 429 and answers 200', async () => {

@@ -24,7 +24,7 @@ export function registerReportRoutes(app: App, { db, accounts }: Services): void
     async (request, reply) => {
       const { integrated_account_id, format = 'json' } = request.query;
       const header = await report.header(request.environmentId, integrated_account_id);
-      const users = report.users(header.integrated_account_id);
+      const users = report.users(header.integrated_account_id, header.resource);
       reply
         .header('x-switchboard-snapshot-taken-at', header.snapshot.taken_at)
         .header('x-switchboard-snapshot-run-id', header.snapshot.sync_job_run_id)
