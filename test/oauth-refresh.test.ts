@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubSpotSandbox, startHubSpotSandbox } from '../src/sandboxes/hubspot/index.ts';
+import { openContext, sealContext } from '../src/store/integrated-accounts.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 describe('OAuth refresh on one instance', () => {
@@ -32,6 +33,26 @@ describe('OAuth refresh on one instance', () => {
 
   const refreshes = () => hubspot.control.oauth.stats().tokenCalls.refresh_token ?? 0;
 
+  /** Rewrites the stored token's expiry (no API writes it) with the server's own keyring. */
+  async function expireStoredTokenIn(id: string, seconds: number): Promise<void> {
+    const { db, keyring } = server.services;
+    const row = await db
+      .selectFrom('integrated_accounts')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const context = openContext(keyring, row);
+    (context['oauth'] as { token: Record<string, unknown> }).token['expires_at'] = new Date(
+      Date.now() + seconds * 1000,
+    ).toISOString();
+    const sealed = sealContext(keyring, context, new Set(['oauth']));
+    await db
+      .updateTable('integrated_accounts')
+      .set({ secret_context: sealed.secret_context })
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** An account with imported tokens expiring `expiresInSeconds` from now (by the emulator and the context). */
   async function account(expiresInSeconds: number, tenant: string) {
     const issued = hubspot.control.oauth.issueTokens({ accessExpiresIn: expiresInSeconds });
@@ -53,8 +74,16 @@ describe('OAuth refresh on one instance', () => {
     return { id: created.body.id as string, issued };
   }
 
+  it('refreshes imported tokens that have expired before linking them', async () => {
+    const before = refreshes();
+    const { id } = await account(-60, 'expired-import');
+    expect(refreshes() - before).toBe(1);
+    expect((await server.request('GET', `/integrated-account/${id}`)).body.status).toBe('active');
+  });
+
   it('refreshes a token that expires within the buffer before calling, so the vendor never refuses it', async () => {
-    const { id, issued } = await account(300, 'soon');
+    const { id, issued } = await account(3600, 'soon');
+    await expireStoredTokenIn(id, 300);
     const before = refreshes();
     const unauthorizedBefore = hubspot.control.stats().unauthorized;
     const response = await server.request('GET', `/unified/crm/users?integrated_account_id=${id}&limit=2`);

@@ -133,6 +133,35 @@ describe('early errors and raw requests', () => {
     expect(ok.status, ok.text).toBe(201);
   });
 
+  it('refuses NUL characters in URLs and JSON bodies (no database column takes them)', async () => {
+    const auth = { authorization: `Bearer ${server.token}` };
+    for (const target of [
+      '/integrated-account/%00x',
+      '/integrated-account?tenant_id=a%00b',
+      `/unified/crm/users?integrated_account_id=${accountId}&email=a%00`,
+    ]) {
+      const response = await rawRequest(server.url, 'GET', target, auth);
+      expect(response.status, target).toBe(400);
+      expect(response.body.code).toBe('INVALID_REQUEST');
+    }
+    const body = await rawRequest(
+      server.url,
+      'POST',
+      '/link-token',
+      { ...auth, 'content-type': 'application/json' },
+      '{"tenant_id":"a\\u0000b"}',
+    );
+    expect(body.status, body.text).toBe(400);
+    const escaped = await rawRequest(
+      server.url,
+      'POST',
+      '/link-token',
+      { ...auth, 'content-type': 'application/json' },
+      '{"tenant_id":"a\\\\u0000b"}',
+    );
+    expect(escaped.status, escaped.text).toBe(201);
+  });
+
   it('uses only listed codes in every error it answered above', () => {
     expect(Object.keys(ERROR_STATUS)).toEqual(
       expect.arrayContaining(['BODY_TOO_DEEP', 'HEADERS_TOO_LARGE', 'URI_TOO_LONG', 'INVALID_REQUEST']),

@@ -12,7 +12,7 @@ import { envelope, SwitchboardError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { authenticate } from './auth.ts';
 import { clientErrorHandler, frameworkErrors } from './early-errors.ts';
-import { registerJsonParser } from './json-body.ts';
+import { refusesNul, registerJsonParser } from './json-body.ts';
 import { redactedLogPaths } from './log-redaction.ts';
 import { redactUrl } from './log-url.ts';
 import { registerMetrics } from './metrics.ts';
@@ -95,6 +95,9 @@ export async function buildApp({ services, logStream }: AppOptions): Promise<App
   app.decorateRequest('isAdmin', false);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (refusesNul(request.url)) {
+      throw new SwitchboardError('INVALID_REQUEST', 'the URL holds a NUL character (%00)');
+    }
   });
   app.addHook('onRequest', authenticate(services));
   app.addHook('onResponse', async (request, reply) => {

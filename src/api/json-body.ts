@@ -28,17 +28,43 @@ export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
   return deepest;
 }
 
+/** Whether any string (key or value) holds a NUL character, which no database column accepts. */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, v]) => key.includes('\u0000') || holdsNul(v));
+  }
+  return false;
+}
+
 export function registerJsonParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (jsonDepth(body as string) > MAX_JSON_DEPTH) {
+    const text = body as string;
+    if (jsonDepth(text) > MAX_JSON_DEPTH) {
       done(
         new SwitchboardError('BODY_TOO_DEEP', `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`),
         undefined,
       );
       return;
     }
-    parse(request, body as string, done);
+    parse(request, text, (error, parsed) => {
+      // A NUL can only arrive escaped; the walk runs only when the text holds that escape.
+      if (!error && text.includes('\\u0000') && holdsNul(parsed)) {
+        done(
+          new SwitchboardError('INVALID_REQUEST', 'the JSON body holds a NUL character (\\u0000)'),
+          undefined,
+        );
+        return;
+      }
+      done(error, parsed);
+    });
   });
+}
+
+/** NUL characters in a URL (`%00`) are refused before routing: no id, name or filter may hold one. */
+export function refusesNul(url: string): boolean {
+  return /%00/.test(url) || url.includes('\u0000');
 }

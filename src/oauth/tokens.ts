@@ -181,14 +181,15 @@ export class TokenManager {
         if (reason === 'expiring' && stored && !this.#expiring(stored, kind)) {
           return this.#remember(account.accountId, stored, version);
         }
-        const app = await this.#deps.environmentIntegrations.oauthApp(account.environmentId, integration);
         const grant =
           kind.grant === 'client_credentials'
             ? ({ grant_type: 'client_credentials' } as const)
             : stored?.refresh_token
               ? ({ grant_type: 'refresh_token', refresh_token: stored.refresh_token } as const)
               : undefined;
+        // Without a refresh token nothing can renew the grant: that is for the customer, not the OAuth app.
         if (!grant) throw new GrantRevoked(`${label} gave this account no refresh token`, null);
+        const app = await this.#deps.environmentIntegrations.oauthApp(account.environmentId, integration);
         const result = await this.#withRetries(() => requestToken({ kind, app, context, grant, label }));
         this.counters.refreshes++;
         const token: OAuthToken = {
