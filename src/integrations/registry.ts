@@ -2,9 +2,11 @@
 import { SwitchboardError } from '../errors.ts';
 import { hubspot } from './hubspot/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
+import { onepagecrm } from './onepagecrm/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
 const integrations = new Map<string, IntegrationDefinition>([leadsquared, hubspot].map((i) => [i.name, i]));
+integrations.set(onepagecrm.name, onepagecrm);
 
 export function listIntegrations(): IntegrationDefinition[] {
   return [...integrations.values()];
