@@ -59,7 +59,7 @@ export const onepagecrm = defineIntegration({
   auth: [
     basicAuth({
       label: 'User ID and API key',
-      help: 'OnePageCRM › Apps › API (https://app.onepagecrm.com/app/api): copy the User ID and the API key.',
+      help: 'OnePageCRM’s API page (https://app.onepagecrm.com/app/api, the API tab): copy the User ID and the API key.',
       username: {
         name: 'user_id',
         label: 'User ID',
