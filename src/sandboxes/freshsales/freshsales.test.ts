@@ -24,7 +24,7 @@ describe('auth', () => {
     expect(json).toEqual({ login: 'failed', message: 'Incorrect or expired API key' });
   });
 
-  it('takes the quoted form, any active user’s own key, and none once the keys are regenerated', async () => {
+  it('takes the quoted form, any active user’s own key, and none once the keys are regenerated (control over HTTP)', async () => {
     expect((await owners({ authorization: `Token token="${sandbox.apiKey}"` })).status).toBe(200);
     const other = await startFreshsalesSandbox({ users: 5, rateLimit: null });
     try {
@@ -34,7 +34,8 @@ describe('auth', () => {
       expect((await call(key)).status).toBe(200);
       other.control.setActive(user.id, false);
       expect((await call(key)).status).toBe(401);
-      other.control.revokeKeys();
+      expect((await getJson(`${other.url}/__sandbox/users`)).json).toEqual(other.control.list());
+      await fetch(`${other.url}/__sandbox/revoke-keys`, { method: 'POST' });
       expect((await call(other.apiKey)).status).toBe(401);
     } finally {
       await other.close();

@@ -125,6 +125,13 @@ export async function startFreshsalesSandbox(
         if (log.length > 1000) log.shift();
       },
       routes: (app) => registerRoutes(app, users),
+      controlRoutes: (route) => {
+        route('GET', '/users', () => users.list());
+        route('POST', '/revoke-keys', () => {
+          users.revokeKeys();
+          return { ok: true };
+        });
+      },
     },
     { port: options.port, host: options.host },
   );

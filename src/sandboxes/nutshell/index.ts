@@ -192,6 +192,13 @@ export async function startNutshellSandbox(options: NutshellSandboxOptions = {})
         if (log.length > 1000) log.shift();
       },
       routes: (app) => registerRoutes(app, store),
+      controlRoutes: (route) => {
+        route('GET', '/users', () => store.list());
+        route('POST', '/revoke-api-key', () => {
+          keyValid = false;
+          return { ok: true };
+        });
+      },
     },
     { port: options.port, host: options.host },
   );

@@ -46,6 +46,21 @@ describe('auth', () => {
   });
 });
 
+describe('control over HTTP', () => {
+  it('lists the users and revokes the API key', async () => {
+    const other = await startNutshellSandbox({ users: 4, rateLimit: null });
+    try {
+      expect((await getJson(`${other.url}/__sandbox/users`)).json).toEqual(other.control.list());
+      const headers = basic(other.email, other.apiKey);
+      expect((await getJson(`${other.url}/rest/users`, headers)).status).toBe(200);
+      await fetch(`${other.url}/__sandbox/revoke-api-key`, { method: 'POST' });
+      expect((await getJson(`${other.url}/rest/users`, headers)).status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('GET /rest/users', () => {
   it('pages with a 0-based page[page] and page[limit], linking next and previous, until meta.total', async () => {
     const seen: string[] = [];

@@ -140,6 +140,13 @@ export async function startOnePageCrmSandbox(
         if (log.length > 1000) log.shift();
       },
       routes: (app) => registerRoutes(app, users, userId),
+      controlRoutes: (route) => {
+        route('GET', '/users', () => users.list(userId));
+        route('POST', '/revoke-api-key', () => {
+          keyValid = false;
+          return { ok: true };
+        });
+      },
     },
     { port: options.port, host: options.host },
   );

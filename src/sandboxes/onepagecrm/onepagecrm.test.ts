@@ -29,7 +29,7 @@ describe('auth', () => {
     });
   });
 
-  it('refuses a wrong key, and the right key once it is revoked', async () => {
+  it('refuses a wrong key, and the right key once it is revoked (control over HTTP)', async () => {
     const wrong = await call('/api/v3/users', basic(sandbox.userId, 'not-the-key'));
     expect(wrong.status).toBe(401);
     expect(wrong.json).toMatchObject({ status: 401, error_name: 'invalid_login_details' });
@@ -37,7 +37,9 @@ describe('auth', () => {
     try {
       const headers = basic(other.userId, other.apiKey);
       expect((await getJson(`${other.url}/api/v3/users`, headers)).status).toBe(200);
-      other.control.revokeApiKey();
+      expect((await getJson(`${other.url}/__sandbox/users`)).json).toEqual(other.control.list());
+      const revoked = await fetch(`${other.url}/__sandbox/revoke-api-key`, { method: 'POST' });
+      expect(await revoked.json()).toEqual({ ok: true });
       expect((await getJson(`${other.url}/api/v3/users`, headers)).status).toBe(401);
     } finally {
       await other.close();
