@@ -2,6 +2,9 @@
 const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
   leadsquared: () => import('../sandboxes/leadsquared/cli.ts'),
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
+  onepagecrm: () => import('../sandboxes/onepagecrm/cli.ts'),
+  freshsales: () => import('../sandboxes/freshsales/cli.ts'),
+  nutshell: () => import('../sandboxes/nutshell/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {

@@ -1,10 +1,16 @@
 /** Every integration Switchboard knows, by name. */
 import { SwitchboardError } from '../errors.ts';
+import { freshsales } from './freshsales/integration.ts';
 import { hubspot } from './hubspot/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
+import { nutshell } from './nutshell/integration.ts';
+import { onepagecrm } from './onepagecrm/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
 const integrations = new Map<string, IntegrationDefinition>([leadsquared, hubspot].map((i) => [i.name, i]));
+integrations.set(freshsales.name, freshsales);
+integrations.set(nutshell.name, nutshell);
+integrations.set(onepagecrm.name, onepagecrm);
 
 export function listIntegrations(): IntegrationDefinition[] {
   return [...integrations.values()];

@@ -16,6 +16,7 @@ beforeAll(async () => {
     faultBody: (status) => ({
       body: JSON.stringify({ vendorError: status }),
       contentType: 'application/json',
+      ...(status === 429 ? { headers: { 'retry-after': '7' } } : {}),
     }),
     routes: (app) => {
       app.get('/api/items', async () => ({
@@ -61,6 +62,15 @@ describe('faults over HTTP', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ vendorError: 503 });
     expect((await get('/api/other')).status).toBe(200);
+  });
+
+  it('sends the vendor’s headers with an injected status (a 429’s Retry-After)', async () => {
+    emulator.control.setFaults([{ kind: 'error', status: 429 }]);
+    const limited = await get('/api/items');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    emulator.control.setFaults([{ kind: 'error', status: 500 }]);
+    expect((await get('/api/items')).headers.get('retry-after')).toBeNull();
   });
 
   it('resets the connection', async () => {
