@@ -1,12 +1,13 @@
 /** Every integration Switchboard knows, by name. */
 import { SwitchboardError } from '../errors.ts';
+import { close } from './close/integration.ts';
 import { hubspot } from './hubspot/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
 import { pipedrive } from './pipedrive/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
-  [leadsquared, hubspot, pipedrive].map((i) => [i.name, i]),
+  [leadsquared, hubspot, pipedrive, close].map((i) => [i.name, i]),
 );
 
 export function listIntegrations(): IntegrationDefinition[] {
