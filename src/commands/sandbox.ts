@@ -4,6 +4,7 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
   pipedrive: () => import('../sandboxes/pipedrive/cli.ts'),
   close: () => import('../sandboxes/close/cli.ts'),
+  attio: () => import('../sandboxes/attio/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {
