@@ -109,7 +109,7 @@ export async function startAttioSandbox(options: AttioSandboxOptions = {}): Prom
       rateLimit: {
         windows: limit ? [{ name: 'reads', limit: limit.calls, windowMs: limit.windowMs }] : [],
         // Attio's Retry-After is an HTTP date, usually the next second.
-        headers: (decision) =>
+        headers: (decision): Record<string, string> =>
           decision.allowed
             ? {}
             : {
