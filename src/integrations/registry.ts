@@ -1,5 +1,6 @@
 /** Every integration Switchboard knows, by name. */
 import { SwitchboardError } from '../errors.ts';
+import { attio } from './attio/integration.ts';
 import { close } from './close/integration.ts';
 import { hubspot } from './hubspot/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
@@ -7,7 +8,7 @@ import { pipedrive } from './pipedrive/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
-  [leadsquared, hubspot, pipedrive, close].map((i) => [i.name, i]),
+  [leadsquared, hubspot, pipedrive, close, attio].map((i) => [i.name, i]),
 );
 
 export function listIntegrations(): IntegrationDefinition[] {
