@@ -84,6 +84,19 @@ describe('workspace members', () => {
   });
 });
 
+describe('control routes', () => {
+  it('lists members and suspends one over HTTP, refusing an unknown access level', async () => {
+    const members = (await getJson<unknown[]>(`${sandbox.url}/__sandbox/members`)).json;
+    expect(members).toEqual(sandbox.control.list());
+    const id = sandbox.control.list()[2]!.id.workspace_member_id;
+    const set = (access_level: string) =>
+      postForm(`${sandbox.url}/__sandbox/members/${id}/access-level`, { access_level }, { json: true });
+    expect((await set('suspended')).json).toMatchObject({ access_level: 'suspended' });
+    expect((await set('owner')).status).toBe(400);
+    sandbox.control.setAccessLevel(id, 'member');
+  });
+});
+
 describe('rate limits', () => {
   it('answers 429 with Attio’s body and Retry-After as an HTTP date', async () => {
     const limited = await startAttioSandbox({ users: 2, rateLimit: { calls: 2, windowMs: 1000 } });

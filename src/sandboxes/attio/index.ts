@@ -122,6 +122,16 @@ export async function startAttioSandbox(options: AttioSandboxOptions = {}): Prom
       faults: options.faults,
       faultBody: (status) => ({ body: JSON.stringify(serverError(status)), contentType: 'application/json' }),
       routes: (app) => registerRoutes(app, store, identify),
+      controlRoutes: (route) => {
+        route('GET', '/members', () => store.list());
+        route('POST', '/members/:id/access-level', (body, params) =>
+          store.setAccessLevel(params.id!, body.access_level as AccessLevel),
+        );
+        route('POST', '/revoke-api-key', () => {
+          apiKeys.clear();
+          return { revoked: true };
+        });
+      },
     },
     { port: options.port, host: options.host },
   );

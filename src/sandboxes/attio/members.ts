@@ -90,6 +90,8 @@ export class MemberStore {
 
   /** Changes a member's access level (`suspended` is how Attio deactivates a user). */
   setAccessLevel(id: string, level: AccessLevel): WorkspaceMember {
+    if (!['admin', 'member', 'suspended'].includes(level))
+      throw new Error('access_level: admin, member or suspended');
     const member = this.#members.find((m) => m.id.workspace_member_id === id);
     if (!member) throw new Error(`no workspace member ${id}`);
     member.access_level = level;

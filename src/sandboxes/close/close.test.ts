@@ -95,6 +95,21 @@ describe('users and memberships', () => {
   });
 });
 
+describe('control routes', () => {
+  it('removes a member and adds them back over HTTP', async () => {
+    const user = sandbox.control.list()[4]!;
+    const set = (active: boolean) =>
+      postForm(`${sandbox.url}/__sandbox/users/${user.id}/membership`, { active } as never, { json: true });
+    expect((await set(false)).status).toBe(200);
+    expect(sandbox.control.isActive(user.id)).toBe(false);
+    const listed = (await getJson<Array<{ id: string; member: boolean }>>(`${sandbox.url}/__sandbox/users`))
+      .json;
+    expect(listed.find((u) => u.id === user.id)?.member).toBe(false);
+    await set(true);
+    expect(sandbox.control.isActive(user.id)).toBe(true);
+  });
+});
+
 describe('rate limits', () => {
   it('sends ratelimit headers and answers 429 with retry-after and rate_reset', async () => {
     const limited = await startCloseSandbox({ users: 3, rateLimit: { calls: 2, windowMs: 60_000 } });

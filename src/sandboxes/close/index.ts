@@ -108,6 +108,18 @@ export async function startCloseSandbox(options: CloseSandboxOptions = {}): Prom
         contentType: 'application/json',
       }),
       routes: (app) => registerRoutes(app, store),
+      controlRoutes: (route) => {
+        route('GET', '/users', () => store.listAll().map((u) => ({ ...u, member: store.isActive(u.id) })));
+        route('POST', '/users/:id/membership', (body, params) => {
+          if (typeof body.active !== 'boolean') throw new Error('send {"active": true|false}');
+          store.setActive(params.id!, body.active);
+          return { id: params.id, active: body.active };
+        });
+        route('POST', '/revoke-api-key', () => {
+          apiKeys.clear();
+          return { revoked: true };
+        });
+      },
     },
     { port: options.port, host: options.host },
   );

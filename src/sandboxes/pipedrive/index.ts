@@ -100,6 +100,14 @@ export async function startPipedriveSandbox(
         contentType: 'application/json; charset=utf-8',
       }),
       routes: (app) => registerUserRoutes(app, store, company, searches),
+      controlRoutes: (route) => {
+        route('GET', '/users', () => store.list());
+        route('GET', '/searches', () => searches);
+        route('POST', '/revoke-api-token', () => {
+          apiTokens.clear();
+          return { revoked: true };
+        });
+      },
     },
     { port: options.port, host: options.host },
   );

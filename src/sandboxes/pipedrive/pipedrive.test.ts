@@ -97,6 +97,22 @@ describe('GET /v1/users/{id} and /users/me', () => {
   });
 });
 
+describe('control routes', () => {
+  it('lists users and revokes the API token over HTTP', async () => {
+    const other = await startPipedriveSandbox({ users: 2, rateLimit: null });
+    try {
+      expect((await getJson(`${other.url}/__sandbox/users`)).json).toEqual(other.control.list());
+      expect((await postForm(`${other.url}/__sandbox/revoke-api-token`, {}, { json: true })).status).toBe(
+        200,
+      );
+      const res = await getJson(`${other.url}/api/v1/users`, { 'x-api-token': other.token });
+      expect(res.status).toBe(401);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('rate limits', () => {
   it('sends x-ratelimit-* and daily token headers, charging each endpoint its cost, and answers 429', async () => {
     const limited = await startPipedriveSandbox({ users: 3, rateLimit: { burst: 3, dailyTokens: 1000 } });
