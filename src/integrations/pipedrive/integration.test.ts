@@ -84,6 +84,38 @@ describe('pipedrive crm/users', () => {
     expect(sandbox.control.searches().slice(before)).toEqual([{ term: 'john doe', searchByEmail: false }]);
   });
 
+  it('refreshes an OAuth token with Basic client auth and keeps the api_domain of the answer', async () => {
+    const tokens = sandbox.control.oauth.issueTokens({ scopes: ['base', 'users:read'] });
+    const created = await server.request('POST', '/integrated-account', {
+      integration: 'pipedrive',
+      tenant_id: 'oauth',
+      context: {
+        oauth: { token: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken } },
+        api_origin: sandbox.url,
+      },
+    });
+    expect(created.body.context.api_domain).toBeUndefined();
+    const installed = await server.request('GET', '/environment-integration');
+    const entry = installed.body.result.find(
+      (r: { integration_id: string }) => r.integration_id === 'pipedrive',
+    );
+    await server.request('PATCH', `/environment-integration/${entry.id}`, {
+      oauth_app: {
+        client_id: sandbox.oauth.clientId,
+        client_secret: sandbox.oauth.clientSecret,
+        token_url: sandbox.oauth.tokenUrl,
+      },
+    });
+    sandbox.control.oauth.expireAccessTokens();
+    const before = sandbox.control.oauth.stats().invalidClient;
+    const res = await server.request('GET', `/unified/crm/users?integrated_account_id=${created.body.id}`);
+    expect(res.status, res.text).toBe(200);
+    // The emulator refuses client credentials in the body: the refresh went through with Basic.
+    expect(sandbox.control.oauth.stats().invalidClient).toBe(before);
+    const account = await server.request('GET', `/integrated-account/${created.body.id}`);
+    expect(account.body.context.api_domain).toBe(sandbox.url);
+  });
+
   it('refuses a company host outside pipedrive.com', async () => {
     const created = await server.request('POST', '/integrated-account', {
       integration: 'pipedrive',
