@@ -5,6 +5,9 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   onepagecrm: () => import('../sandboxes/onepagecrm/cli.ts'),
   freshsales: () => import('../sandboxes/freshsales/cli.ts'),
   nutshell: () => import('../sandboxes/nutshell/cli.ts'),
+  pipedrive: () => import('../sandboxes/pipedrive/cli.ts'),
+  close: () => import('../sandboxes/close/cli.ts'),
+  attio: () => import('../sandboxes/attio/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {

@@ -1,16 +1,18 @@
-/** Every integration Switchboard knows, by name. */
+/** Every integration Switchboard knows, by name (LeadSquared and HubSpot first, then the CRMs by name). */
 import { SwitchboardError } from '../errors.ts';
+import { attio } from './attio/integration.ts';
+import { close } from './close/integration.ts';
 import { freshsales } from './freshsales/integration.ts';
 import { hubspot } from './hubspot/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
 import { nutshell } from './nutshell/integration.ts';
 import { onepagecrm } from './onepagecrm/integration.ts';
+import { pipedrive } from './pipedrive/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
-const integrations = new Map<string, IntegrationDefinition>([leadsquared, hubspot].map((i) => [i.name, i]));
-integrations.set(freshsales.name, freshsales);
-integrations.set(nutshell.name, nutshell);
-integrations.set(onepagecrm.name, onepagecrm);
+const integrations = new Map<string, IntegrationDefinition>(
+  [leadsquared, hubspot, attio, close, freshsales, nutshell, onepagecrm, pipedrive].map((i) => [i.name, i]),
+);
 
 export function listIntegrations(): IntegrationDefinition[] {
   return [...integrations.values()];

@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const CLI = fileURLToPath(new URL('../../cli.ts', import.meta.url));
+
+describe('switchboard sandbox pipedrive', () => {
+  it('prints its URL, API token and OAuth client, serves users, and stops on SIGTERM', async () => {
+    const args = [
+      'sandbox',
+      'pipedrive',
+      '--port',
+      '0',
+      '--users',
+      '12',
+      '--token',
+      'tok-cli',
+      '--client-id',
+      'cid-1',
+    ];
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m && out.includes('control:')) resolve(m[1]!);
+      });
+      child.stderr.on('data', (chunk) => reject(new Error(String(chunk))));
+      setTimeout(() => reject(new Error(`no banner: ${out}`)), 15_000);
+    });
+    expect(out).toMatch(/API token: +tok-cli/);
+    expect(out).toMatch(/client id: +cid-1/);
+    expect(out).toContain(`curl -H 'x-api-token: tok-cli' '${url}/api/v1/users'`);
+    const res = await fetch(`${url}/api/v1/users`, { headers: { 'x-api-token': 'tok-cli' } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(14);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
