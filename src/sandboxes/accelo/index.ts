@@ -12,9 +12,10 @@ import type { OAuthControl } from '../kit/oauth/control.ts';
 import { xRateLimitHeaders } from '../kit/rate-limit.ts';
 import { envelope, rateLimitEnvelope, statusFor } from './errors.ts';
 import { type AcceloOAuthOptions, acceloOAuth, defaultClient, OAUTH_PATHS } from './oauth.ts';
-import { registerStaffRoutes } from './routes.ts';
+import { type ListCall, registerStaffRoutes } from './routes.ts';
 import { type AcceloStaff, project, type StaffView, type Standing, seedStaff } from './staff.ts';
 
+export type { ListCall } from './routes.ts';
 export type { AcceloStaff, StaffView } from './staff.ts';
 
 export interface AcceloSandboxOptions {
@@ -37,6 +38,8 @@ export interface AcceloSandboxControl extends Omit<EmulatorControl, 'oauth'> {
   /** Every field of one staff member (rates included). */
   get(id: string): AcceloStaff | undefined;
   setStanding(id: string, standing: Standing): void;
+  /** The staff list calls served so far, oldest first, with their filters and paging. */
+  listCalls(): ListCall[];
   oauth: OAuthControl;
 }
 
@@ -64,6 +67,7 @@ export async function startAcceloSandbox(options: AcceloSandboxOptions = {}): Pr
   const staff = seedStaff(options.staff ?? 150, seed);
   const byId = new Map(staff.map((s) => [s.id, s]));
   const currentUserId = staff[2]?.id ?? staff[0]!.id;
+  const listCalls: ListCall[] = [];
   const oauth = acceloOAuth(deployment, seed, options.oauth);
   const limit = options.rateLimit === undefined ? { calls: 5000, windowMs: HOUR_MS } : options.rateLimit;
 
@@ -113,11 +117,21 @@ export async function startAcceloSandbox(options: AcceloSandboxOptions = {}): Pr
       routes: (app) =>
         registerStaffRoutes(
           app,
-          { list: () => staff, get: (id) => byId.get(id), currentUserId, deployment },
+          {
+            list: () => staff,
+            logListCall: (call) => {
+              listCalls.push(call);
+              if (listCalls.length > 1000) listCalls.shift();
+            },
+            get: (id) => byId.get(id),
+            currentUserId,
+            deployment,
+          },
           oauth,
         ),
       controlRoutes: (route) => {
         route('GET', '/staff', () => ({ staff: staff.map((s) => project(s, ['_ALL'])) }));
+        route('GET', '/list-calls', () => ({ calls: listCalls }));
       },
     },
     { port: options.port, host: options.host },
@@ -133,6 +147,7 @@ export async function startAcceloSandbox(options: AcceloSandboxOptions = {}): Pr
     oauth: oauth.control,
     list: () => staff.map((s) => project(s, ['_ALL'])),
     get: (id) => byId.get(id),
+    listCalls: () => [...listCalls],
     setStanding(id, standing) {
       const found = byId.get(id);
       if (!found) throw new Error(`no staff ${id}`);

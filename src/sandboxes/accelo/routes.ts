@@ -17,8 +17,20 @@ export const MAX_LIMIT = 100;
 
 class BadRequest extends Error {}
 
+/** One list call as the sandbox read it (for tests: did a filter reach the vendor, and how). */
+export interface ListCall {
+  method: string;
+  filters: StaffFilter[];
+  /** Where the filters came from. */
+  filtersIn: 'query' | 'body' | 'none';
+  page?: number;
+  limit?: number;
+}
+
 export interface StaffDirectory {
   list(): readonly AcceloStaff[];
+  /** Records each list call. */
+  logListCall(call: ListCall): void;
   get(id: string): AcceloStaff | undefined;
   /** The staff member the OAuth consent was given by. */
   currentUserId: string;
@@ -117,10 +129,20 @@ export function registerStaffRoutes(
       if (!overridden(request)) throw new BadRequest('creating staff is not supported by this sandbox');
       const params = paramsOf(request);
       const fields = fieldsOf(params);
+      const rows = page(params, matching(request));
+      const body = request.body as Params | undefined;
+      directory.logListCall({
+        method: request.method,
+        filters: filtersOf(params),
+        filtersIn:
+          body?.['_filters'] !== undefined ? 'body' : params['_filters'] !== undefined ? 'query' : 'none',
+        page: nonNegative(params['_page'], '_page'),
+        limit: nonNegative(params['_limit'], '_limit'),
+      });
       return send(
         request,
         reply,
-        page(params, matching(request)).map((s) => project(s, fields)),
+        rows.map((s) => project(s, fields)),
       );
     },
   });
