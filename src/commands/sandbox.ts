@@ -4,6 +4,7 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
   accelo: () => import('../sandboxes/accelo/cli.ts'),
   activecampaign: () => import('../sandboxes/activecampaign/cli.ts'),
+  insightly: () => import('../sandboxes/insightly/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {
