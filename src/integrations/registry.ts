@@ -3,11 +3,12 @@ import { SwitchboardError } from '../errors.ts';
 import { accelo } from './accelo/integration.ts';
 import { activecampaign } from './activecampaign/integration.ts';
 import { hubspot } from './hubspot/integration.ts';
+import { insightly } from './insightly/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
-  [leadsquared, hubspot, accelo, activecampaign].map((i) => [i.name, i]),
+  [leadsquared, hubspot, accelo, activecampaign, insightly].map((i) => [i.name, i]),
 );
 
 export function listIntegrations(): IntegrationDefinition[] {

@@ -13,9 +13,10 @@ import { type EmulatorControl, startEmulator } from '../kit/emulator.ts';
 import type { FaultRule } from '../kit/faults.ts';
 import { hash32 } from '../kit/random.ts';
 import { combineHeaders, type RateWindow, retryAfterHeader, xRateLimitHeaders } from '../kit/rate-limit.ts';
-import { registerUserRoutes } from './routes.ts';
+import { registerUserRoutes, type SearchCall } from './routes.ts';
 import { type InsightlyUser, insightlyDate, seedUsers } from './users.ts';
 
+export type { SearchCall } from './routes.ts';
 export type { InsightlyUser } from './users.ts';
 
 export interface InsightlySandboxOptions {
@@ -39,6 +40,8 @@ export interface InsightlySandboxControl extends EmulatorControl {
   /** Changes a user (moving `DATE_UPDATED_UTC` to now). */
   update(userId: number, patch: Partial<Omit<InsightlyUser, 'USER_ID'>>): InsightlyUser;
   issueKey(userId: number): string;
+  /** The `Users/Search` calls served so far, oldest first, with their parameters. */
+  searches(): SearchCall[];
   /** Every key stops working (as when API access is switched off for the user). */
   revokeKeys(): void;
 }
@@ -71,6 +74,7 @@ export async function startInsightlySandbox(
   const token = options.token ?? randomUUID();
   /** API key → the user it belongs to. */
   const keys = new Map<string, number>([[token, users[0]!.USER_ID]]);
+  const searches: SearchCall[] = [];
   const limit = options.rateLimit === undefined ? { perSecond: 10, daily: 20_000 } : options.rateLimit;
   const windows: RateWindow[] = limit
     ? [
@@ -122,9 +126,14 @@ export async function startInsightlySandbox(
           app,
           () => users,
           (key) => keys.get(key),
+          (call) => {
+            searches.push(call);
+            if (searches.length > 1000) searches.shift();
+          },
         ),
       controlRoutes: (route) => {
         route('GET', '/users', () => ({ users }));
+        route('GET', '/searches', () => ({ searches }));
       },
       fastify: { caseSensitive: false },
     },
@@ -146,6 +155,7 @@ export async function startInsightlySandbox(
       return key;
     },
     revokeKeys: () => keys.clear(),
+    searches: () => [...searches],
   };
   return { url: emulator.url, pod, token, control, close: () => emulator.close() };
 }

@@ -64,10 +64,14 @@ function search(users: readonly InsightlyUser[], q: Query): InsightlyUser[] {
   );
 }
 
+/** One `Users/Search` call's parameters, as the sandbox read them (for tests: what reached Insightly). */
+export type SearchCall = Record<string, string>;
+
 export function registerUserRoutes(
   app: FastifyInstance,
   users: () => readonly InsightlyUser[],
   ownerOf: (key: string) => number | undefined,
+  logSearch: (call: SearchCall) => void,
 ): void {
   const page = (reply: FastifyReply, all: readonly InsightlyUser[], q: Query) => {
     const skip = skipOf(q);
@@ -79,7 +83,9 @@ export function registerUserRoutes(
   app.get('/v3.1/Users', async (request, reply) => page(reply, users(), request.query as Query));
   app.get('/v3.1/Users/Search', async (request, reply) => {
     const q = request.query as Query;
-    return page(reply, search(users(), q), q);
+    const found = search(users(), q);
+    logSearch(Object.fromEntries(Object.entries(q).map(([k, v]) => [k, String(queryValue(v))])));
+    return page(reply, found, q);
   });
   app.get('/v3.1/Users/Me', async (request, reply) => {
     const id = ownerOf(request.principal?.key ?? '');
