@@ -66,6 +66,7 @@ export async function startAcceloSandbox(options: AcceloSandboxOptions = {}): Pr
   const deployment = options.deployment ?? 'planet-express';
   const staff = seedStaff(options.staff ?? 150, seed);
   const byId = new Map(staff.map((s) => [s.id, s]));
+  // The first seeded person (after the docs' two samples) is the user who consents.
   const currentUserId = staff[2]?.id ?? staff[0]!.id;
   const listCalls: ListCall[] = [];
   const oauth = acceloOAuth(deployment, seed, options.oauth);
