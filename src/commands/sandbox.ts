@@ -8,6 +8,9 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   pipedrive: () => import('../sandboxes/pipedrive/cli.ts'),
   close: () => import('../sandboxes/close/cli.ts'),
   attio: () => import('../sandboxes/attio/cli.ts'),
+  accelo: () => import('../sandboxes/accelo/cli.ts'),
+  activecampaign: () => import('../sandboxes/activecampaign/cli.ts'),
+  insightly: () => import('../sandboxes/insightly/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {

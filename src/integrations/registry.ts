@@ -1,9 +1,12 @@
 /** Every integration Switchboard knows, by name (LeadSquared and HubSpot first, then the CRMs by name). */
 import { SwitchboardError } from '../errors.ts';
+import { accelo } from './accelo/integration.ts';
+import { activecampaign } from './activecampaign/integration.ts';
 import { attio } from './attio/integration.ts';
 import { close } from './close/integration.ts';
 import { freshsales } from './freshsales/integration.ts';
 import { hubspot } from './hubspot/integration.ts';
+import { insightly } from './insightly/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
 import { nutshell } from './nutshell/integration.ts';
 import { onepagecrm } from './onepagecrm/integration.ts';
@@ -11,7 +14,19 @@ import { pipedrive } from './pipedrive/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
-  [leadsquared, hubspot, attio, close, freshsales, nutshell, onepagecrm, pipedrive].map((i) => [i.name, i]),
+  [
+    leadsquared,
+    hubspot,
+    accelo,
+    activecampaign,
+    attio,
+    close,
+    freshsales,
+    insightly,
+    nutshell,
+    onepagecrm,
+    pipedrive,
+  ].map((i) => [i.name, i]),
 );
 
 export function listIntegrations(): IntegrationDefinition[] {

@@ -71,7 +71,7 @@ export interface EmulatorSpec {
   faultBody?: (
     status: number,
     request: FastifyRequest,
-  ) => { body: string; contentType: string; headers?: Record<string, string> };
+  ) => { body: string; contentType: string; headers?: Record<string, string | number> };
   /** Paths (no query) served without auth or rate limit, e.g. a vendor's discovery document. */
   publicPaths?: (path: string) => boolean;
   /** Runs first on every non-control request, e.g. to set a correlation-id header. */

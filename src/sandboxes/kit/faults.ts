@@ -124,12 +124,12 @@ export class FaultInjector {
 export interface FaultEffects {
   /**
    * The body (and content type) of an injected error status, e.g. the vendor's 429 or 500 body, and any
-   * headers the vendor sends with it (a 429's `Retry-After`).
+   * headers the vendor sends with it (a 429's rate-limit reset).
    */
   errorBody(
     status: number,
     request: FastifyRequest,
-  ): { body: string; contentType: string; headers?: Record<string, string> };
+  ): { body: string; contentType: string; headers?: Record<string, string | number> };
   /** Marks the request so that its response is sent truncated (see `sendTruncated`). */
   markTruncated(request: FastifyRequest): void;
   /** Sockets held open by stall faults; the emulator destroys them on close. */

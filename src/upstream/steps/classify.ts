@@ -5,6 +5,7 @@
  * → `unauthorized` (the auth step decides what it means for the account).
  */
 import { SwitchboardError } from '../../errors.ts';
+import type { RateHeaders } from '../../integrations/types.ts';
 import { AttemptFailure } from '../retry.ts';
 import type { UpstreamResponse } from '../types.ts';
 import type { Step } from './types.ts';
@@ -15,6 +16,10 @@ export const classify: Step = (next) => async (exchange) => {
   const verdict = integration.detectError(outcome.response);
   if (!verdict) return outcome;
   const { response } = outcome;
+  // Without Retry-After, a vendor that declares its reset header says when its window reopens (Accelo).
+  const waitMs = verdict.rateLimited
+    ? (retryAfterMs(response) ?? resetInMs(response, rateLimit.headers))
+    : undefined;
   const error = remoteError(
     integration.label,
     response,
@@ -23,10 +28,11 @@ export const classify: Step = (next) => async (exchange) => {
     verdict.clientStatus,
     rateLimit.windowSeconds,
     verdict.forbidden,
+    waitMs,
   );
   if (verdict.unauthorized) throw new AttemptFailure('unauthorized', error);
   if (verdict.rateLimited && !verdict.clientStatus) {
-    throw new AttemptFailure('rate-limited', error, retryAfterMs(response));
+    throw new AttemptFailure('rate-limited', error, waitMs);
   }
   throw new AttemptFailure(response.status >= 500 && !verdict.clientStatus ? 'server' : 'refused', error);
 };
@@ -39,6 +45,7 @@ export function remoteError(
   clientStatus?: number,
   windowSeconds = 5,
   forbidden = false,
+  waitMs?: number,
 ): SwitchboardError {
   const extras = { truto_is_remote_error: true, raw_response: response.body };
   if (clientStatus) {
@@ -48,7 +55,7 @@ export function remoteError(
     });
   }
   if (rateLimited) {
-    const retryAfter = Math.ceil((retryAfterMs(response) ?? windowSeconds * 1000) / 1000);
+    const retryAfter = Math.ceil((waitMs ?? retryAfterMs(response) ?? windowSeconds * 1000) / 1000);
     return new SwitchboardError('VENDOR_RATE_LIMITED', `${label} rate limit: ${message}`, {
       ...extras,
       headers: { 'retry-after': String(retryAfter) },
@@ -88,4 +95,26 @@ export function retryAfterMs(response: UpstreamResponse): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Milliseconds until the reset the vendor's declared reset header names, if the response carries it. */
+export function resetInMs(
+  response: UpstreamResponse,
+  headers: RateHeaders | undefined,
+  now = Date.now(),
+): number | undefined {
+  if (!headers?.reset) return undefined;
+  const raw = response.headers[headers.reset.header.toLowerCase()];
+  const value = Number(Array.isArray(raw) ? raw[0] : raw);
+  if (raw === undefined || !Number.isFinite(value)) return undefined;
+  switch (headers.reset.unit) {
+    case 'seconds':
+      return Math.max(0, value * 1000);
+    case 'ms':
+      return Math.max(0, value);
+    case 'epoch-seconds':
+      return Math.max(0, value * 1000 - now);
+    case 'epoch-ms':
+      return Math.max(0, value - now);
+  }
 }
