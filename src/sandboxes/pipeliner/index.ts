@@ -32,8 +32,8 @@ import { loadOnly, pageOf, parseClientQuery } from './query.ts';
 export type { PipelinerClient } from './clients.ts';
 export { DOCS_EXAMPLE_ID } from './clients.ts';
 
-/** Not published by Pipeliner: a guess (docs/integrations/pipeliner.md), the pace the integration keeps. */
-export const DEFAULT_WINDOWS: RateWindow[] = [{ name: 'space', limit: 5, windowMs: 1000 }];
+/** Not published by Pipeliner: a guess (docs/integrations/pipeliner.md), twice the pace the integration keeps. */
+export const DEFAULT_WINDOWS: RateWindow[] = [{ name: 'space', limit: 10, windowMs: 1000 }];
 
 export interface PipelinerSandboxOptions {
   /** People to seed (default 200), plus two Pipeliner support accounts. */
