@@ -4,6 +4,7 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
   pipeliner: () => import('../sandboxes/pipeliner/cli.ts'),
   planhat: () => import('../sandboxes/planhat/cli.ts'),
+  salesflare: () => import('../sandboxes/salesflare/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {

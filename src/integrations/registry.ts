@@ -4,10 +4,11 @@ import { hubspot } from './hubspot/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
 import { pipeliner } from './pipeliner/integration.ts';
 import { planhat } from './planhat/integration.ts';
+import { salesflare } from './salesflare/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
-  [leadsquared, hubspot, pipeliner, planhat].map((i) => [i.name, i]),
+  [leadsquared, hubspot, pipeliner, planhat, salesflare].map((i) => [i.name, i]),
 );
 
 export function listIntegrations(): IntegrationDefinition[] {
