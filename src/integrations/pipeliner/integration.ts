@@ -47,27 +47,30 @@ const clients = resource({
   get: { request: { path: '/entities/Clients/{id}', query: { 'include-deleted': 'true' } }, record: 'data' },
 });
 
-const TEXT: Record<string, { field: string; ops: Partial<Record<Condition['op'], string>> }> = {
-  email: { field: 'email', ops: { eq: 'ieq', ne: 'not-ieq', like: 'icontains' } },
-  name: { field: 'name', ops: { eq: 'ieq', ne: 'not-ieq', like: 'icontains' } },
-};
-const DATES: Record<string, string> = { created_at: 'created', updated_at: 'modified' };
-const SORT: Record<string, string> = {
-  created_at: 'created',
-  updated_at: 'modified',
+/** Unified fields as Pipeliner's, for `filter[…]` and `order-by`. */
+const FIELDS: Record<string, string> = {
   email: 'email',
   name: 'name',
+  created_at: 'created',
+  updated_at: 'modified',
 };
+const TEXT_OPS: Partial<Record<Condition['op'], string>> = { eq: 'ieq', ne: 'not-ieq', like: 'icontains' };
 
 /** Pipeliner's own date text, `2024-01-31 09:30:00.000000+00:00`. */
 const pipelinerDate = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '000+00:00');
 
 /**
- * A unified date bound as a Pipeliner filter. Pipeliner keeps microseconds, unified dates milliseconds: `gt`
- * and `lte` become `gte`/`lt` the next millisecond, so both sides agree; `eq` stays with Switchboard.
+ * A condition as Pipeliner's `[filter-op, filter value]`, if it can take it. Text is compared ignoring case,
+ * as unified filters are. Pipeliner keeps microseconds, unified dates milliseconds: a date `gt` or `lte` is
+ * sent as `gte`/`lt` the next millisecond, so both sides agree; a date `eq` stays with Switchboard.
  */
-function dateFilter(c: Condition): [string, string] | undefined {
-  const ms = Date.parse(String(c.value));
+function pipelinerFilter(c: Condition): [string, string] | undefined {
+  if (Array.isArray(c.value)) return undefined;
+  if (c.field === 'email' || c.field === 'name') {
+    const op = TEXT_OPS[c.op];
+    return op === undefined ? undefined : [op, c.value];
+  }
+  const ms = Date.parse(c.value);
   const bound = { gte: ['gte', ms], lt: ['lt', ms], gt: ['gte', ms + 1], lte: ['lt', ms + 1] } as const;
   const b = bound[c.op as keyof typeof bound];
   return b && [b[0], pipelinerDate(b[1])];
@@ -86,30 +89,23 @@ const crmUsers = unifiedFrom<Client, CrmUser>({
   plan(query, base) {
     const params: Record<string, string> = {};
     const pushed: Condition[] = [];
-    const use = (c: Condition, field: string, op: string, value: string) => {
-      if (params[`filter[${field}]`] !== undefined) return; // one condition per field
-      params[`filter[${field}]`] = value;
-      params[`filter-op[${field}]`] = op;
-      pushed.push(c);
-    };
-    let active: string | undefined;
+    let active: Condition | undefined;
     for (const c of query.conditions) {
-      if (Array.isArray(c.value)) continue;
-      const text = TEXT[c.field];
-      const op = text?.ops[c.op];
-      if (text && op) use(c, text.field, op, c.value);
-      const date = DATES[c.field] ? dateFilter(c) : undefined;
-      if (date) use(c, DATES[c.field]!, date[0], date[1]);
-      if (c.field === 'is_active' && active === undefined) {
-        active = c.value;
-        pushed.push(c);
-      }
+      if (c.field === 'is_active') active ??= c;
+      const field = FIELDS[c.field];
+      const filter = field ? pipelinerFilter(c) : undefined;
+      // Pipeliner takes one condition per field; the others stay with Switchboard.
+      if (!field || !filter || params[`filter[${field}]`] !== undefined) continue;
+      params[`filter-op[${field}]`] = filter[0];
+      params[`filter[${field}]`] = filter[1];
+      pushed.push(c);
     }
     // Without include-deleted Pipeliner lists active users only; with it, both unless filtered.
-    if (active !== 'true') params['include-deleted'] = 'true';
-    if (active === 'false')
+    if (active?.value !== 'true') params['include-deleted'] = 'true';
+    if (active?.value === 'false')
       Object.assign(params, { 'filter[is_deleted]': 'true', 'filter-op[is_deleted]': 'eq' });
-    const order = query.sort.map((k) => `${k.direction === 'desc' ? '-' : ''}${SORT[k.field]}`).join(',');
+    if (active) pushed.push(active);
+    const order = query.sort.map((k) => `${k.direction === 'desc' ? '-' : ''}${FIELDS[k.field]}`).join(',');
     if (order) params['order-by'] = order;
     return { pushed, requests: [{ ...base, query: { ...base.query, ...params } }] };
   },
