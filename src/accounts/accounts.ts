@@ -7,7 +7,7 @@ import type { Keyring } from '../crypto/keyring.ts';
 import { SwitchboardError } from '../errors.ts';
 import { oauthTokenOf } from '../integrations/kit/auth.ts';
 import { getIntegration } from '../integrations/registry.ts';
-import type { AccountContext, IntegrationDefinition } from '../integrations/types.ts';
+import { type AccountContext, basePathOf, type IntegrationDefinition } from '../integrations/types.ts';
 import type { Db } from '../store/database.ts';
 import {
   type AccountStatus,
@@ -116,7 +116,7 @@ export async function validateCredentials(
     const response = await sendUpstream({
       ...integration.validation,
       origin,
-      basePath: integration.basePath,
+      basePath: basePathOf(integration, context),
       auth: integration.authorize(context),
       timeoutMs: VALIDATION_TIMEOUT_MS,
     });

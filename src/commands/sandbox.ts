@@ -11,6 +11,9 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   accelo: () => import('../sandboxes/accelo/cli.ts'),
   activecampaign: () => import('../sandboxes/activecampaign/cli.ts'),
   insightly: () => import('../sandboxes/insightly/cli.ts'),
+  pipeliner: () => import('../sandboxes/pipeliner/cli.ts'),
+  planhat: () => import('../sandboxes/planhat/cli.ts'),
+  salesflare: () => import('../sandboxes/salesflare/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {

@@ -2,7 +2,7 @@
  * One validation call with the outcome told apart (accepted, refused, unreachable, vendor failure), for
  * integrations that cannot discover their host. Nothing is stored; secrets never enter the messages.
  */
-import type { AccountContext, IntegrationDefinition } from '../integrations/types.ts';
+import { type AccountContext, basePathOf, type IntegrationDefinition } from '../integrations/types.ts';
 import { sendUpstream } from '../upstream/http.ts';
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -24,7 +24,7 @@ export async function probeCredentials(
     response = await sendUpstream({
       ...integration.validation,
       origin,
-      basePath: integration.basePath,
+      basePath: basePathOf(integration, context),
       auth: integration.authorize(context),
       timeoutMs: PROBE_TIMEOUT_MS,
     });

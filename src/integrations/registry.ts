@@ -11,6 +11,9 @@ import { leadsquared } from './leadsquared/integration.ts';
 import { nutshell } from './nutshell/integration.ts';
 import { onepagecrm } from './onepagecrm/integration.ts';
 import { pipedrive } from './pipedrive/integration.ts';
+import { pipeliner } from './pipeliner/integration.ts';
+import { planhat } from './planhat/integration.ts';
+import { salesflare } from './salesflare/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
@@ -26,6 +29,9 @@ const integrations = new Map<string, IntegrationDefinition>(
     nutshell,
     onepagecrm,
     pipedrive,
+    pipeliner,
+    planhat,
+    salesflare,
   ].map((i) => [i.name, i]),
 );
 

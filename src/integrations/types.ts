@@ -76,6 +76,11 @@ export interface IntegrationDefinition {
   servedOriginsHint: string;
   /** Path prefix of every API call under the origin (LeadSquared: `/v2`). */
   basePath: string;
+  /**
+   * The path prefix for one account, when it depends on the context (Pipeliner's
+   * `/api/v100/rest/spaces/{space_id}`); `basePath` when absent. Use `basePathOf`.
+   */
+  basePathFor?(context: AccountContext): string;
   /** The account's auth kind (`context.authentication_method`, else inferred from its credentials). */
   authKindOf(context: AccountContext): AuthKind;
   /** Where an account's credentials go on each upstream call (OAuth: its current access token). */
@@ -110,4 +115,9 @@ export interface IntegrationDefinition {
 /** The integration's OAuth kind, if it has one. */
 export function oauthKindOf(integration: IntegrationDefinition): OAuth2Auth | undefined {
   return integration.auth.find((kind): kind is OAuth2Auth => kind.kind === 'oauth2');
+}
+
+/** The path prefix of every API call for an account (an integration's `basePathFor`, else its `basePath`). */
+export function basePathOf(integration: IntegrationDefinition, context: AccountContext): string {
+  return integration.basePathFor?.(context) ?? integration.basePath;
 }

@@ -73,6 +73,13 @@ export async function fetchUnifiedPage(
   }
   const pushed = pushedIndexes.map((i) => query.conditions[i]!);
   const local = query.conditions.filter((_, i) => !pushedIndexes.includes(i));
+  const vendorOnly = local.find((c) => spec.filters[c.field]?.vendorOnly);
+  if (vendorOnly) {
+    throw new SwitchboardError(
+      'UNSUPPORTED_FILTER',
+      `${integration} cannot apply ${vendorOnly.field} to ${spec.model}/${spec.resource}: only a vendor that searches can`,
+    );
+  }
   const page = await list.fetchPage(caller, query, state, pageSize);
   const map = mapRecord ?? (await mapping.mapper(caller));
   const records: UnifiedRecord[] = [];

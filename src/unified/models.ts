@@ -11,6 +11,11 @@ export interface FilterSpec {
   description: string;
   /** The record's values this filter is tested against. */
   read(record: UnifiedRecord): unknown[];
+  /**
+   * Only the vendor can apply it (a free-text search whose matching is the vendor's own): where an
+   * integration does not push it down, the request is refused with 400 rather than guessed at.
+   */
+  vendorOnly?: boolean;
 }
 
 export interface ResourceSpec {
@@ -147,6 +152,15 @@ const crmUsers: ResourceSpec = {
       read: field('name'),
     },
     is_active: { type: 'boolean', ops: ['eq'], description: 'true or false', read: field('is_active') },
+    // Truto's Salesflare parameter: the vendor's own free-text search, so never applied locally.
+    search_term: {
+      type: 'string',
+      ops: ['eq'],
+      description:
+        'free-text search, as the vendor matches it (Salesflare); refused where the vendor cannot search',
+      vendorOnly: true,
+      read: (r) => [r['name'], r['email']],
+    },
     ...timestamps,
   },
   sortBy: ['created_at', 'email', 'name', 'updated_at'],

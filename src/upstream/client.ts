@@ -18,6 +18,7 @@
  */
 import type { Registry } from 'prom-client';
 import { SwitchboardError } from '../errors.ts';
+import { basePathOf } from '../integrations/types.ts';
 import type { TokenManager } from '../oauth/tokens.ts';
 import { type BreakerSettings, Breakers, CircuitOpen } from './breakers.ts';
 import { buildUrl } from './http.ts';
@@ -117,7 +118,11 @@ export class UpstreamClient {
 
   async call(target: UpstreamTarget, call: UpstreamCall, options: CallOptions): Promise<UpstreamResult> {
     // The origin guard first: a refused URL costs no budget, opens no connection and is never retried.
-    const url = buildUrl({ ...call, origin: target.origin, basePath: target.integration.basePath });
+    const url = buildUrl({
+      ...call,
+      origin: target.origin,
+      basePath: basePathOf(target.integration, target.context),
+    });
     try {
       return await this.#chain({ target, call, url, options, started: Date.now(), attempt: 0 });
     } catch (error) {

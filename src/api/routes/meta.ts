@@ -78,8 +78,10 @@ export function describeMethod(spec: ResourceSpec, integration: IntegrationDefin
         ...(filter.values ? { values: filter.values } : {}),
         description: filter.description,
         applied_by: list.pushdown[name]
-          ? `vendor: ${list.pushdown[name]}; otherwise Switchboard`
-          : 'switchboard',
+          ? `vendor: ${list.pushdown[name]}${filter.vendorOnly ? '' : '; otherwise Switchboard'}`
+          : filter.vendorOnly
+            ? 'not supported by this integration'
+            : 'switchboard',
       },
     ]),
   );

@@ -34,6 +34,7 @@ export interface IntegrationSpec {
   served: string[] | ((origin: URL) => boolean);
   /** How to name the served origins in errors (default: the list). */
   servedHint?: string;
+  /** A path prefix; `{field}` placeholders are filled from the context (each value URL-encoded). */
   basePath?: string;
   validation?: UpstreamCall;
   rateLimit: RateLimitPolicy;
@@ -76,6 +77,16 @@ export function originMatcher(patterns: string[]): (origin: URL) => boolean {
   return (origin) => compiled.some((test) => test(origin));
 }
 
+/** A path template's `{field}` placeholders filled from the context, each value as one URL-encoded segment. */
+export function fillPathTemplate(template: string, context: AccountContext): string {
+  return template.replace(/\{([a-z_][a-z0-9_]*)\}/gi, (_, name: string) => {
+    const value = context[name];
+    if (typeof value !== 'string') return '';
+    // `.` and `..` alone would be read as path steps: encode them too.
+    return /^\.{1,2}$/.test(value) ? value.replaceAll('.', '%2E') : encodeURIComponent(value);
+  });
+}
+
 function uniqueFields(fields: CredentialField[]): CredentialField[] {
   const seen = new Map<string, CredentialField>();
   for (const field of fields) if (!seen.has(field.name)) seen.set(field.name, field);
@@ -111,6 +122,9 @@ export function defineIntegration(spec: IntegrationSpec): IntegrationDefinition 
     servedOriginsHint:
       spec.servedHint ?? (Array.isArray(spec.served) ? spec.served.join(' or ') : spec.label),
     basePath: spec.basePath ?? '',
+    ...(spec.basePath?.includes('{')
+      ? { basePathFor: (context: AccountContext) => fillPathTemplate(spec.basePath!, context) }
+      : {}),
     authKindOf,
     authorize(context) {
       const kind = authKindOf(context);

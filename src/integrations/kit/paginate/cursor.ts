@@ -9,9 +9,14 @@ export interface CursorOptions {
   /** The page-size parameter. */
   size?: string;
   in?: ParamPlace;
+  /**
+   * A boolean in the body saying whether more follow (Pipeliner's `page_info.has_next_page`), for vendors
+   * that send a cursor on the last page too: only `true` continues.
+   */
+  hasMore?: JsonPath;
 }
 
-/** A cursor the vendor returns in the body; stops when there is none. */
+/** A cursor the vendor returns in the body; stops when there is none (or `hasMore` is not true). */
 export function cursor(options: CursorOptions): Paginator<string> {
   const place = options.in ?? 'query';
   return {
@@ -20,6 +25,9 @@ export function cursor(options: CursorOptions): Paginator<string> {
       const sized = options.size ? withParam(call, place, options.size, pageSize) : call;
       return withParam(sized, place, options.param, state);
     },
-    next: ({ response }) => nonEmpty(valueAt(response.body, options.from)),
+    next({ response }) {
+      if (options.hasMore !== undefined && valueAt(response.body, options.hasMore) !== true) return undefined;
+      return nonEmpty(valueAt(response.body, options.from));
+    },
   };
 }

@@ -124,6 +124,22 @@ describe('paginators', () => {
     ).toBeUndefined();
   });
 
+  it('cursor with hasMore: a cursor on the last page is not followed', () => {
+    const p = cursor({
+      from: 'page_info.end_cursor',
+      param: 'after',
+      size: 'first',
+      hasMore: 'page_info.has_next_page',
+    });
+    const page = (more: unknown) => response({ page_info: { end_cursor: 'WyJ4Il0=', has_next_page: more } });
+    expect(p.page(base, undefined, 100).query).toEqual({ active: true, first: 100 });
+    expect(p.next({ response: page(true), records: rows(100), state: undefined, pageSize: 100 })).toBe(
+      'WyJ4Il0=',
+    );
+    for (const more of [false, undefined, 'true'])
+      expect(p.next({ response: page(more), records: rows(3), state: 'x', pageSize: 100 })).toBeUndefined();
+  });
+
   it('nextUrl and odata: follow the vendor link (the origin guard checks it when it is sent)', () => {
     const sf = nextUrl({ from: 'nextRecordsUrl' });
     const next = sf.next({

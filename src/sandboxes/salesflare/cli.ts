@@ -1,0 +1,40 @@
+/** `switchboard sandbox salesflare [--port 8686] [--users 200] [--seed 42] [--token KEY] [--rate-limit 10] …` */
+import { runEmulatorCli } from '../kit/cli.ts';
+import { startSalesflareSandbox } from './index.ts';
+
+export function run(argv: string[]): Promise<void> {
+  return runEmulatorCli(argv, {
+    name: 'Salesflare',
+    slug: 'salesflare',
+    defaults: { port: 8686, users: 200 },
+    options: { 'rate-limit': { type: 'string' } },
+    help: [
+      '--rate-limit N          calls per second per API key (default 10; 0 = off)',
+      '--token KEY             the API key',
+    ],
+    start: (flags) => {
+      const calls = flags.extra['rate-limit'] === undefined ? 10 : Number(flags.extra['rate-limit']);
+      if (!Number.isInteger(calls) || calls < 0)
+        throw new Error('--rate-limit must be a non-negative integer');
+      return startSalesflareSandbox({
+        port: flags.port,
+        host: flags.host,
+        users: flags.users,
+        seed: flags.seed,
+        apiKey: flags.token,
+        rateLimit: calls === 0 ? null : [{ name: 'key', limit: calls, windowMs: 1000 }],
+        faults: flags.faults,
+      });
+    },
+    banner: (sandbox) => {
+      const all = sandbox.control.list();
+      return {
+        credentials: [['API key', sandbox.apiKey]],
+        notes: [
+          `users: ${all.filter((u) => !u.disabled).length} enabled, ${all.filter((u) => u.disabled).length} disabled`,
+        ],
+        curl: `curl -H 'Authorization: Bearer ${sandbox.apiKey}' '${sandbox.url}/users?limit=2'`,
+      };
+    },
+  });
+}
