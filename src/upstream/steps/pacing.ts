@@ -38,7 +38,8 @@ export function exhaustedForMs(
   const remaining = Number(header(response, headers.remaining));
   if (!Number.isFinite(remaining) || remaining > 0) return undefined;
   if (!headers.reset) return 1000;
-  const value = Number(header(response, headers.reset.header));
+  const raw = header(response, headers.reset.header);
+  const value = headers.reset.unit === 'date' ? Date.parse(raw ?? '') : Number(raw);
   if (!Number.isFinite(value)) return 1000;
   switch (headers.reset.unit) {
     case 'seconds':
@@ -48,6 +49,7 @@ export function exhaustedForMs(
     case 'epoch-seconds':
       return Math.max(0, value * 1000 - now);
     case 'epoch-ms':
+    case 'date':
       return Math.max(0, value - now);
   }
 }
