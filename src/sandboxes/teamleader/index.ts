@@ -12,7 +12,7 @@ import type { IssuedTokens } from '../kit/oauth/types.ts';
 import type { RateDecision, RateWindow } from '../kit/rate-limit.ts';
 import { apiError, rateLimitedError, unauthorizedError } from './errors.ts';
 import { defaultClient, OAUTH_PATHS, type TeamleaderOAuthOptions, teamleaderOAuth } from './oauth.ts';
-import { registerUserRoutes } from './routes.ts';
+import { RequestLog, registerUserRoutes } from './routes.ts';
 import { DOCS_ACCOUNT_ID, type NewUser, seedUsers, type TeamleaderUser } from './users.ts';
 
 export type { TeamleaderOAuthOptions } from './oauth.ts';
@@ -35,6 +35,9 @@ export interface TeamleaderSandboxControl extends Omit<EmulatorControl, 'oauth'>
   list(filter?: { status?: 'active' | 'deactivated' }): TeamleaderUser[];
   add(user: NewUser): TeamleaderUser;
   deactivate(id: string): TeamleaderUser;
+  /** Bodies of recent `users.list` calls, oldest first (what a client asked Teamleader to filter and sort). */
+  listRequests(): unknown[];
+  clearListRequests(): void;
   /** A token pair for the account (default scopes: the integration's, `users`). */
   issueTokens(options?: { scopes?: string[]; accessExpiresIn?: number }): IssuedTokens;
   oauth: OAuthControl;
@@ -69,6 +72,7 @@ export async function startTeamleaderSandbox(
   const seed = options.seed ?? 42;
   const store = seedUsers(options.users ?? 120, seed, DOCS_ACCOUNT_ID);
   const oauth = teamleaderOAuth(store.accountId, seed, options.oauth);
+  const log = new RequestLog();
   const limit = options.rateLimit === undefined ? { calls: 200, windowMs: 60_000 } : options.rateLimit;
   const windows: RateWindow[] = limit
     ? [{ name: 'minute', limit: limit.calls, windowMs: limit.windowMs }]
@@ -94,7 +98,7 @@ export async function startTeamleaderSandbox(
         ),
         contentType: 'application/json;charset=utf-8',
       }),
-      routes: (app) => registerUserRoutes(app, store),
+      routes: (app) => registerUserRoutes(app, store, log),
     },
     { port: options.port, host: options.host },
   );
@@ -109,6 +113,8 @@ export async function startTeamleaderSandbox(
     list: (filter) => store.list(filter),
     add: (user) => store.add(user),
     deactivate: (id) => store.setStatus(id, 'deactivated'),
+    listRequests: () => log.bodies(),
+    clearListRequests: () => log.clear(),
     issueTokens: (issue = {}) =>
       oauth.control.issueTokens({
         clientId: client.clientId,

@@ -91,8 +91,24 @@ function requireScope(request: FastifyRequest, scope: string): void {
   if (scopes && !scopes.includes(scope)) throw Object.assign(new Error(scope), { missingScope: scope });
 }
 
-export function registerUserRoutes(app: FastifyInstance, store: UserStore): void {
+/** The bodies of recent `users.list` calls, oldest first, so tests can see what a client pushed down. */
+export class RequestLog {
+  #bodies: unknown[] = [];
+  record(body: unknown): void {
+    this.#bodies.push(structuredClone(body ?? {}));
+    if (this.#bodies.length > 200) this.#bodies.shift();
+  }
+  bodies(): unknown[] {
+    return structuredClone(this.#bodies);
+  }
+  clear(): void {
+    this.#bodies = [];
+  }
+}
+
+export function registerUserRoutes(app: FastifyInstance, store: UserStore, log: RequestLog): void {
   app.post('/users.list', async (request) => {
+    log.record(request.body);
     requireScope(request, 'users');
     return { data: store.page(parseListBody(request.body)) };
   });
