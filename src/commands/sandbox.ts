@@ -3,6 +3,7 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   leadsquared: () => import('../sandboxes/leadsquared/cli.ts'),
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
   teamleader: () => import('../sandboxes/teamleader/cli.ts'),
+  wix: () => import('../sandboxes/wix/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {
