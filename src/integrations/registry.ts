@@ -4,9 +4,10 @@ import { hubspot } from './hubspot/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
 import { teamleader } from './teamleader/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
+import { wix } from './wix/integration.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
-  [leadsquared, hubspot, teamleader].map((i) => [i.name, i]),
+  [leadsquared, hubspot, teamleader, wix].map((i) => [i.name, i]),
 );
 
 export function listIntegrations(): IntegrationDefinition[] {
