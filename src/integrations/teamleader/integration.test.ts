@@ -147,6 +147,37 @@ describe('teamleader: pushdown and mapping', () => {
   });
 });
 
+describe('teamleader: proxy', () => {
+  it('sends a proxy caller’s parameters as the users.list body, and reads one user with users.info', async () => {
+    const t = await link({ users: 30, seed: 12, rateLimit: null });
+    try {
+      const account = `integrated_account_id=${t.accountId}`;
+      const listed = await t.server.request(
+        'GET',
+        `/proxy/users?${account}&limit=50&filter[status][]=deactivated`,
+      );
+      expect(listed.status, listed.text).toBe(200);
+      const deactivated = t.sandbox.control.list({ status: 'deactivated' });
+      expect(listed.body.result.map((u: { id: string }) => u.id).sort()).toEqual(
+        deactivated.map((u) => u.id).sort(),
+      );
+      expect(t.sandbox.control.listRequests().at(-1)).toEqual({
+        filter: { status: ['deactivated'] },
+        page: { number: 1, size: 50 },
+      });
+      const one = await t.server.request('GET', `/proxy/users/${deactivated[0]!.id}?${account}`);
+      expect(one.status, one.text).toBe(200);
+      expect(one.body).toMatchObject({
+        id: deactivated[0]!.id,
+        time_zone: expect.any(String),
+      });
+    } finally {
+      await t.server.close();
+      await t.sandbox.close();
+    }
+  });
+});
+
 describe('teamleader: tokens and limits', () => {
   it('refreshes with each single-use refresh token in turn, and needs reauth once the grant is revoked', async () => {
     const t = await link({ users: 5, seed: 4, rateLimit: null });
