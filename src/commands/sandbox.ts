@@ -14,6 +14,8 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   pipeliner: () => import('../sandboxes/pipeliner/cli.ts'),
   planhat: () => import('../sandboxes/planhat/cli.ts'),
   salesflare: () => import('../sandboxes/salesflare/cli.ts'),
+  teamleader: () => import('../sandboxes/teamleader/cli.ts'),
+  wix: () => import('../sandboxes/wix/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {

@@ -14,7 +14,9 @@ import { pipedrive } from './pipedrive/integration.ts';
 import { pipeliner } from './pipeliner/integration.ts';
 import { planhat } from './planhat/integration.ts';
 import { salesflare } from './salesflare/integration.ts';
+import { teamleader } from './teamleader/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
+import { wix } from './wix/integration.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
   [
@@ -32,6 +34,8 @@ const integrations = new Map<string, IntegrationDefinition>(
     pipeliner,
     planhat,
     salesflare,
+    teamleader,
+    wix,
   ].map((i) => [i.name, i]),
 );
 

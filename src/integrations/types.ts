@@ -45,8 +45,8 @@ export interface RateWindow {
 export interface RateHeaders {
   /** Calls left in the vendor's current window. */
   remaining?: string;
-  /** When the window resets: seconds from now, or an epoch (seconds or milliseconds). */
-  reset?: { header: string; unit: 'seconds' | 'epoch-seconds' | 'epoch-ms' | 'ms' };
+  /** When the window resets: seconds from now, an epoch (seconds or milliseconds), or a date (Teamleader's ISO 8601). */
+  reset?: { header: string; unit: 'seconds' | 'epoch-seconds' | 'epoch-ms' | 'ms' | 'date' };
 }
 
 export interface RateLimitPolicy extends RateWindow {

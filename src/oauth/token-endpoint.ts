@@ -1,8 +1,9 @@
 /**
  * One request to a vendor's OAuth token endpoint (authorization code, refresh token or client
  * credentials), with the vendor's quirks as its integration declares them: client authentication in the
- * body or with Basic, extra parameters, values lifted from the token response into the account's context,
- * responses without `expires_in`. The token URL goes through the origin guard like any upstream URL.
+ * body or with Basic, extra parameters (with `{field}` placeholders from the account's context), a JSON body
+ * instead of a form, values lifted from the token response into the account's context, responses without
+ * `expires_in`. The token URL goes through the origin guard like any upstream URL.
  *
  * Failures are classified: the grant is gone (`invalid_grant` and the vendor's equivalents) → the
  * customer must reconnect; the vendor or network failed (5xx, 429, timeouts) → try again later; anything
@@ -96,8 +97,11 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
   const now = options.now ?? Date.now;
   const target = new URL(fillTemplate(app.tokenUrl, options.context));
   const url = guardUpstreamUrl({ origin: target.origin, basePath: '' }, { absoluteUrl: target.href });
+  const extra = grant.grant_type === 'refresh_token' ? kind.refreshParams : kind.tokenParams;
   const form: Record<string, string> = {
-    ...(grant.grant_type === 'refresh_token' ? kind.refreshParams : kind.tokenParams),
+    ...Object.fromEntries(
+      Object.entries(extra).map(([name, value]) => [name, fillTemplate(value, options.context)]),
+    ),
     ...Object.fromEntries(Object.entries(grant).filter(([, v]) => v !== undefined)),
   };
   if (grant.grant_type === 'client_credentials' && app.scopes.length > 0) {
@@ -117,7 +121,7 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
       url,
       method: 'POST',
       headers,
-      form,
+      ...(kind.tokenFormat === 'json' ? { body: form } : { form }),
       auth: {},
       timeoutMs: TOKEN_TIMEOUT_MS,
     });

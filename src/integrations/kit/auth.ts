@@ -51,8 +51,11 @@ export interface OAuth2Auth {
   /** How the client authenticates at the token endpoint. */
   clientAuth: 'body' | 'basic';
   authorizeParams: Record<string, string>;
+  /** Extra token-request parameters; values may hold `{field}` placeholders from the context (Wix `instance_id`). */
   tokenParams: Record<string, string>;
   refreshParams: Record<string, string>;
+  /** How token requests are encoded: `form` (RFC 6749) or `json` (Wix). */
+  tokenFormat: 'form' | 'json';
   /** Values lifted from the token response into the account's context (Salesforce `instance_url`). */
   tokenContext: Record<string, JsonPath>;
   /** Refresh this long before `expires_at` (default 900 s). */
@@ -177,6 +180,7 @@ export interface OAuth2Options {
   authorizeParams?: Record<string, string>;
   tokenParams?: Record<string, string>;
   refreshParams?: Record<string, string>;
+  tokenFormat?: OAuth2Auth['tokenFormat'];
   tokenContext?: Record<string, JsonPath>;
   refreshBufferSeconds?: number;
   fields?: CredentialField[];
@@ -200,6 +204,7 @@ export function oauth2(options: OAuth2Options): OAuth2Auth {
     authorizeParams: options.authorizeParams ?? {},
     tokenParams: options.tokenParams ?? {},
     refreshParams: options.refreshParams ?? {},
+    tokenFormat: options.tokenFormat ?? 'form',
     tokenContext: options.tokenContext ?? {},
     refreshBufferSeconds: options.refreshBufferSeconds ?? 900,
     fields: options.fields ?? [],

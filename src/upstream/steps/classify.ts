@@ -5,7 +5,7 @@
  * → `unauthorized` (the auth step decides what it means for the account).
  */
 import { SwitchboardError } from '../../errors.ts';
-import type { RateHeaders } from '../../integrations/types.ts';
+import { resetInMs } from '../rate-headers.ts';
 import { AttemptFailure } from '../retry.ts';
 import type { UpstreamResponse } from '../types.ts';
 import type { Step } from './types.ts';
@@ -95,26 +95,4 @@ export function retryAfterMs(response: UpstreamResponse): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** Milliseconds until the reset the vendor's declared reset header names, if the response carries it. */
-export function resetInMs(
-  response: UpstreamResponse,
-  headers: RateHeaders | undefined,
-  now = Date.now(),
-): number | undefined {
-  if (!headers?.reset) return undefined;
-  const raw = response.headers[headers.reset.header.toLowerCase()];
-  const value = Number(Array.isArray(raw) ? raw[0] : raw);
-  if (raw === undefined || !Number.isFinite(value)) return undefined;
-  switch (headers.reset.unit) {
-    case 'seconds':
-      return Math.max(0, value * 1000);
-    case 'ms':
-      return Math.max(0, value);
-    case 'epoch-seconds':
-      return Math.max(0, value * 1000 - now);
-    case 'epoch-ms':
-      return Math.max(0, value - now);
-  }
 }

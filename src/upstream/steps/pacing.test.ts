@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryPaceStore } from '../pace-store.ts';
 import { Pacer, PacingRejected } from '../pacer.ts';
 import { answering, counters, exchange, ok, status, target } from './fixtures.test-support.ts';
-import { exhaustedForMs, pacingStep } from './pacing.ts';
+import { pacingStep } from './pacing.ts';
 
 function step(store = new MemoryPaceStore()) {
   const pacer = new Pacer(store, { maxQueue: 100, holdMs: 5_000 });
@@ -45,29 +45,5 @@ describe('pacing step', () => {
     const started = Date.now();
     await paced(exchange({ target: t }));
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-  });
-
-  it('reads reset headers in every unit', () => {
-    const now = 1_700_000_000_000;
-    const r = (headers: Record<string, string>) => status(200, headers);
-    const remaining = 'x-rl-remaining';
-    expect(exhaustedForMs(r({ [remaining]: '3' }), { remaining })).toBeUndefined();
-    expect(
-      exhaustedForMs(r({ [remaining]: '0', z: '2' }), { remaining, reset: { header: 'z', unit: 'seconds' } }),
-    ).toBe(2000);
-    expect(
-      exhaustedForMs(
-        r({ [remaining]: '0', z: String(now / 1000 + 5) }),
-        { remaining, reset: { header: 'z', unit: 'epoch-seconds' } },
-        now,
-      ),
-    ).toBe(5000);
-    expect(
-      exhaustedForMs(
-        r({ [remaining]: '0', z: String(now + 700) }),
-        { remaining, reset: { header: 'z', unit: 'epoch-ms' } },
-        now,
-      ),
-    ).toBe(700);
   });
 });

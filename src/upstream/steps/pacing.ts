@@ -5,12 +5,12 @@
  * left until its reset (or answers 429 with `Retry-After`), nobody on any instance calls that account
  * until then. An open circuit gives its slot back (no call was made).
  */
-import type { RateHeaders, RateLimitPolicy } from '../../integrations/types.ts';
+import type { RateLimitPolicy } from '../../integrations/types.ts';
 import { CircuitOpen } from '../breakers.ts';
 import type { PaceStore } from '../pace-store.ts';
 import { type Pacer, PacingRejected, type Slot } from '../pacer.ts';
+import { exhaustedForMs } from '../rate-headers.ts';
 import { AttemptFailure } from '../retry.ts';
-import type { UpstreamResponse } from '../types.ts';
 import type { UpstreamMetrics } from '../upstream-metrics.ts';
 import type { RateBudget, Step, UpstreamCounters } from './types.ts';
 
@@ -20,35 +20,6 @@ export class GiveUp extends Error {
   constructor(failure: AttemptFailure) {
     super(failure.message);
     this.failure = failure;
-  }
-}
-
-function header(response: UpstreamResponse, name: string): string | undefined {
-  const raw = response.headers[name.toLowerCase()];
-  return Array.isArray(raw) ? raw[0] : raw;
-}
-
-/** How long until the vendor's budget resets, when its headers say none is left; else undefined. */
-export function exhaustedForMs(
-  response: UpstreamResponse,
-  headers: RateHeaders | undefined,
-  now = Date.now(),
-): number | undefined {
-  if (!headers?.remaining) return undefined;
-  const remaining = Number(header(response, headers.remaining));
-  if (!Number.isFinite(remaining) || remaining > 0) return undefined;
-  if (!headers.reset) return 1000;
-  const value = Number(header(response, headers.reset.header));
-  if (!Number.isFinite(value)) return 1000;
-  switch (headers.reset.unit) {
-    case 'seconds':
-      return value * 1000;
-    case 'ms':
-      return value;
-    case 'epoch-seconds':
-      return Math.max(0, value * 1000 - now);
-    case 'epoch-ms':
-      return Math.max(0, value - now);
   }
 }
 

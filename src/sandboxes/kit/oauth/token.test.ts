@@ -4,7 +4,7 @@ import { bearerToken, oauthBearer } from '../auth.ts';
 import { type Emulator, startEmulator } from '../emulator.ts';
 import { authorize, authorizeUrl, getJson, pkcePair, postForm } from '../testing.ts';
 import { createOAuthServer } from './server.ts';
-import type { OAuthServerOptions } from './types.ts';
+import { OAuthError, type OAuthServerOptions } from './types.ts';
 
 const REDIRECT = 'http://127.0.0.1:1/cb';
 const CLIENT = { id: 'client-a', secret: 'secret-a' };
@@ -297,6 +297,48 @@ describe('client_credentials, hooks, other endpoints', () => {
       expect(
         (await getJson(`${emulator.url}/me`, { authorization: `Bearer ${tokens.access_token}` })).status,
       ).toBe(401);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe('vendor variations: the account from the request, JSON-only bodies', () => {
+  it('issues client_credentials tokens for the account the request names, and refuses unknown ones', async () => {
+    const emulator = await start({
+      clientCredentialsAccount: (params) => {
+        if (params.instance_id !== 'acct-a' && params.instance_id !== 'acct-b')
+          throw new OAuthError('invalid_grant', 'unknown instance');
+        return params.instance_id;
+      },
+    });
+    try {
+      const credentials = {
+        grant_type: 'client_credentials',
+        client_id: CLIENT.id,
+        client_secret: CLIENT.secret,
+      };
+      const ok = await postForm(`${emulator.url}/token`, { ...credentials, instance_id: 'acct-b' });
+      expect(ok.status).toBe(200);
+      expect(emulator.control.oauth!.validateAccessToken(ok.json.access_token as string)?.account).toBe(
+        'acct-b',
+      );
+      const unknown = await postForm(`${emulator.url}/token`, { ...credentials, instance_id: 'acct-z' });
+      expect(unknown).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('refuses a form body when the vendor takes JSON only', async () => {
+    const emulator = await start({ tokenBodyFormats: ['json'] });
+    try {
+      const params = { grant_type: 'client_credentials', client_id: CLIENT.id, client_secret: CLIENT.secret };
+      const form = await postForm(`${emulator.url}/token`, params);
+      expect(form).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
+      expect(emulator.control.oauth!.stats().tokenCalls.client_credentials).toBeUndefined();
+      const json = await postForm(`${emulator.url}/token`, params, { json: true });
+      expect(json.status).toBe(200);
     } finally {
       await emulator.close();
     }

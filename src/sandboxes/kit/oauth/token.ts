@@ -12,7 +12,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticateClient, type Params, parseScopes, triedBasic } from './client-auth.ts';
 import '../request-context.ts';
 import type { OAuthServer } from './server.ts';
-import { type ErrorContext, type Grant, type GrantType, type IssuedTokens, OAuthError } from './types.ts';
+import {
+  type ErrorContext,
+  type Grant,
+  type GrantType,
+  type IssuedTokens,
+  OAuthError,
+  type TokenBodyFormat,
+} from './types.ts';
 
 const GRANT_TYPES: readonly string[] = ['authorization_code', 'refresh_token', 'client_credentials'];
 
@@ -69,6 +76,16 @@ export function sendOAuthError(
     .send(vendor.body);
 }
 
+/** Refuses a body format the vendor does not take (a request without a body passes to the usual checks). */
+function checkBodyFormat(request: FastifyRequest, formats: readonly TokenBodyFormat[] | undefined): void {
+  if (!formats || request.body === undefined) return;
+  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const format: TokenBodyFormat | undefined =
+    type === 'application/x-www-form-urlencoded' ? 'form' : type === 'application/json' ? 'json' : undefined;
+  if (format === undefined || !formats.includes(format))
+    throw new OAuthError('invalid_request', `the token endpoint takes ${formats.join(' or ')} bodies`);
+}
+
 function tokenBody(
   server: OAuthServer,
   grant: Grant,
@@ -101,10 +118,12 @@ function grantFor(server: OAuthServer, grantType: string, clientId: string, para
       return store.refresh(clientId, params.refresh_token, parseScopes(params.scope));
     default: {
       const client = server.clients.get(clientId)!;
+      const account =
+        server.options.clientCredentialsAccount?.(params, client) ?? client.account ?? server.accounts[0].id;
       const { family, issued } = store.startFamily(
         {
           clientId,
-          account: client.account ?? server.accounts[0].id,
+          account,
           scopes: parseScopes(params.scope) ?? [...(server.options.defaultScopes ?? [])],
           grantType: 'client_credentials',
         },
@@ -127,6 +146,7 @@ export function registerTokenRoutes(app: FastifyInstance, server: OAuthServer): 
     }
     let grantType: string | undefined;
     try {
+      checkBodyFormat(request, server.options.tokenBodyFormats);
       const params = readParams(request.body);
       grantType = params.grant_type;
       const calls = server.store.stats.tokenCalls;

@@ -7,6 +7,8 @@ export type ClientAuthMethod = 'basic' | 'body' | 'either';
 export type PkceMode = 'required' | 'optional' | 'off';
 /** `rotating`: each refresh issues a new refresh token and the used one dies. `reusable`: it lives on. */
 export type RefreshMode = 'rotating' | 'reusable';
+/** How a token request's body is encoded: `form` (RFC 6749) or `json` (Wix's only format). */
+export type TokenBodyFormat = 'form' | 'json';
 
 export interface OAuthClient {
   clientId: string;
@@ -124,6 +126,14 @@ export interface OAuthServerOptions {
   refreshTokens?: RefreshMode;
   /** Whether `client_credentials` also issues a refresh token (default false, as RFC 6749 §4.4.3 advises). */
   clientCredentialsRefresh?: boolean;
+  /**
+   * The account a `client_credentials` grant acts for, read from the token request (Wix names the app
+   * instance in `instance_id`); throw an `OAuthError` to refuse. Default: the client's `account`, else the
+   * first account.
+   */
+  clientCredentialsAccount?: (params: Readonly<Record<string, string>>, client: OAuthClient) => string;
+  /** The token-request bodies the vendor takes (default both); any other is `invalid_request`. */
+  tokenBodyFormats?: readonly TokenBodyFormat[];
   /** Scopes granted when a request names none (default none). */
   defaultScopes?: readonly string[];
   /** `token_type` in responses (default `Bearer`; HubSpot says `bearer`). */
