@@ -147,6 +147,19 @@ const crmUsers: ResourceSpec = {
       read: field('name'),
     },
     is_active: { type: 'boolean', ops: ['eq'], description: 'true or false', read: field('is_active') },
+    // Truto documents these two for Salesforce; any CRM's users have the fields, so Switchboard can apply them.
+    first_name: {
+      type: 'string',
+      ops: TEXT_OPS,
+      description: 'exact (case-insensitive) or like',
+      read: field('first_name'),
+    },
+    last_name: {
+      type: 'string',
+      ops: TEXT_OPS,
+      description: 'exact (case-insensitive) or like',
+      read: field('last_name'),
+    },
     ...timestamps,
   },
   sortBy: ['created_at', 'email', 'name', 'updated_at'],
