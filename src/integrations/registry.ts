@@ -2,9 +2,12 @@
 import { SwitchboardError } from '../errors.ts';
 import { hubspot } from './hubspot/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
+import { salesforce } from './salesforce/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
-const integrations = new Map<string, IntegrationDefinition>([leadsquared, hubspot].map((i) => [i.name, i]));
+const integrations = new Map<string, IntegrationDefinition>(
+  [leadsquared, hubspot, salesforce].map((i) => [i.name, i]),
+);
 
 export function listIntegrations(): IntegrationDefinition[] {
   return [...integrations.values()];

@@ -13,7 +13,7 @@ import { Cursors } from './cursors.ts';
 import { apiError, invalidSession, notRestSession, requestLimitExceeded } from './errors.ts';
 import { to18 } from './ids.ts';
 import { OAUTH_PATHS, type SalesforceOAuthOptions, salesforceOAuth } from './oauth.ts';
-import { project, registerUserRoutes } from './routes.ts';
+import { project, QueryLog, registerUserRoutes } from './routes.ts';
 import { type NewUser, seedUsers, USER_FIELDS, type UserRow } from './users.ts';
 
 export type { SalesforceOAuthOptions } from './oauth.ts';
@@ -39,6 +39,8 @@ export interface SalesforceSandboxControl extends Omit<EmulatorControl, 'oauth'>
   oauth: OAuthControl;
   /** Query cursors open now. */
   openCursors(): number;
+  /** The SOQL queries received (the last 200), oldest first. */
+  queries(): string[];
 }
 
 export interface SalesforceSandbox {
@@ -77,6 +79,7 @@ export async function startSalesforceSandbox(
     options.oauth,
   );
   const cursors = new Cursors();
+  const queries = new QueryLog();
   const restSession: Authenticator = (request) => {
     const token = sessionToken(request);
     const grant = token ? oauth.validateAccessToken(token) : undefined;
@@ -121,7 +124,7 @@ export async function startSalesforceSandbox(
         ),
         contentType: 'application/json;charset=UTF-8',
       }),
-      routes: (app) => registerUserRoutes(app, store, cursors),
+      routes: (app) => registerUserRoutes(app, store, cursors, queries),
     },
     { port: options.port, host: options.host },
   );
@@ -135,6 +138,7 @@ export async function startSalesforceSandbox(
     add: (user) => store.add(user),
     update: (id, patch) => store.update(id, patch),
     openCursors: () => cursors.size,
+    queries: () => queries.list(),
   };
   return {
     url: emulator.url,

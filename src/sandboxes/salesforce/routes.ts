@@ -60,7 +60,24 @@ function queryBody(version: string, batch: ReturnType<Cursors['open']>) {
 /** Who holds a cursor: the token's user (one per grant family here). */
 const ownerOf = (request: FastifyRequest) => request.principal?.grant?.id ?? request.principal?.key ?? '';
 
-export function registerUserRoutes(app: FastifyInstance, store: UserStore, cursors: Cursors): void {
+/** The SOQL the sandbox received, newest last (tests check what a client pushed down). */
+export class QueryLog {
+  readonly #entries: string[] = [];
+  add(soql: string): void {
+    this.#entries.push(soql);
+    if (this.#entries.length > 200) this.#entries.shift();
+  }
+  list(): string[] {
+    return [...this.#entries];
+  }
+}
+
+export function registerUserRoutes(
+  app: FastifyInstance,
+  store: UserStore,
+  cursors: Cursors,
+  log: QueryLog,
+): void {
   app.get('/services/data', async () =>
     Array.from({ length: NEWEST_VERSION - OLDEST_VERSION + 1 }, (_, i) => {
       const v = OLDEST_VERSION + i;
@@ -79,6 +96,7 @@ export function registerUserRoutes(app: FastifyInstance, store: UserStore, curso
     const q = (request.query as Record<string, unknown>)['q'];
     if (typeof q !== 'string' || q.trim() === '')
       throw new ApiError(400, apiError('MALFORMED_QUERY', 'A query string has to be specified'));
+    log.add(q);
     const query = parseSoql(q, USER_FIELDS);
     let rows = runSoql(query, store.all(), USER_FIELDS);
     rows = rows.slice(
