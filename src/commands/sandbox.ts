@@ -3,6 +3,7 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   leadsquared: () => import('../sandboxes/leadsquared/cli.ts'),
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
   salesforce: () => import('../sandboxes/salesforce/cli.ts'),
+  dynamics365: () => import('../sandboxes/dynamics365/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {
