@@ -1,12 +1,13 @@
 /** Every integration Switchboard knows, by name. */
 import { SwitchboardError } from '../errors.ts';
+import { dynamics365 } from './dynamics365/integration.ts';
 import { hubspot } from './hubspot/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
 import { salesforce } from './salesforce/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
-  [leadsquared, hubspot, salesforce].map((i) => [i.name, i]),
+  [leadsquared, hubspot, salesforce, dynamics365].map((i) => [i.name, i]),
 );
 
 export function listIntegrations(): IntegrationDefinition[] {

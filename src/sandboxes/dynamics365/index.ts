@@ -39,6 +39,8 @@ export interface DynamicsSandboxControl extends Omit<EmulatorControl, 'oauth'> {
   add(user: NewSystemUser): SystemUser;
   update(id: string, patch: Parameters<ReturnType<typeof seedSystemUsers>['update']>[1]): SystemUser;
   oauth: OAuthControl;
+  /** The query options of the last 200 `systemusers` list requests, oldest first. */
+  listRequests(): Array<Record<string, string | undefined>>;
 }
 
 export interface DynamicsSandbox {
@@ -73,6 +75,7 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
     return { key: grant.account, kind: 'oauth', account: grant.account, scopes: grant.scopes, grant };
   };
   const limit = options.requestsPer5Minutes === undefined ? 6000 : options.requestsPer5Minutes;
+  const listRequests: Array<Record<string, string | undefined>> = [];
 
   const emulator = await startEmulator(
     {
@@ -108,10 +111,15 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
       }),
       routes: (app) => {
         registerEntraChecks(app, orgUrl);
-        registerWebApiRoutes(app, store, () => ({
-          userId: String(admin['systemuserid']),
-          organizationId,
-        }));
+        registerWebApiRoutes(
+          app,
+          store,
+          () => ({ userId: String(admin['systemuserid']), organizationId }),
+          (options) => {
+            listRequests.push(options);
+            if (listRequests.length > 200) listRequests.shift();
+          },
+        );
       },
     },
     { port: options.port, host: options.host },
@@ -127,6 +135,7 @@ export async function startDynamicsSandbox(options: DynamicsSandboxOptions = {})
     },
     add: (user) => store.add(user),
     update: (id, patch) => store.update(id, patch),
+    listRequests: () => listRequests.map((options) => ({ ...options })),
   };
   return {
     url: emulator.url,

@@ -71,11 +71,14 @@ export function registerWebApiRoutes(
   app: FastifyInstance,
   store: SystemUserStore,
   who: (request: FastifyRequest) => { userId: string; organizationId: string },
+  /** Sees each list request's query options (tests check what a client pushed down). */
+  log: (options: Record<string, string | undefined>) => void,
 ): void {
   app.get('/api/data/:version/systemusers', async (request, reply) => {
     const { version } = request.params as { version: string };
     checkVersion(version);
     const q = request.query as Query;
+    log({ ...q });
     if (q.$skip !== undefined)
       throw new WebApiError(400, QUERY_SYNTAX, 'The query parameter $skip is not supported');
     const select = parseSelect(q.$select, COLUMNS);
