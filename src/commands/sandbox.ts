@@ -4,6 +4,7 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
   salesforce: () => import('../sandboxes/salesforce/cli.ts'),
   dynamics365: () => import('../sandboxes/dynamics365/cli.ts'),
+  zohocrm: () => import('../sandboxes/zohocrm/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {
