@@ -5,9 +5,10 @@ import { hubspot } from './hubspot/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
 import { salesforce } from './salesforce/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
+import { zohocrm } from './zohocrm/integration.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
-  [leadsquared, hubspot, salesforce, dynamics365].map((i) => [i.name, i]),
+  [leadsquared, hubspot, salesforce, dynamics365, zohocrm].map((i) => [i.name, i]),
 );
 
 export function listIntegrations(): IntegrationDefinition[] {
