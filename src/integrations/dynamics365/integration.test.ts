@@ -175,4 +175,15 @@ describe('dynamics365 crm/users', () => {
       await tight.close();
     }
   });
+  it('serves the systemusers proxy with OData paging', async () => {
+    const all = await walkPages(server, `/proxy/systemusers?integrated_account_id=${accountId}&limit=50`);
+    expect(all).toHaveLength(sandbox.control.list().length);
+    const one = await server.request(
+      'GET',
+      `/proxy/systemusers/${sandbox.userId}?integrated_account_id=${accountId}`,
+    );
+    expect(one.status, one.text).toBe(200);
+    expect(one.body).not.toHaveProperty('@odata.context');
+    expect(one.body.systemuserid).toBe(sandbox.userId);
+  });
 });

@@ -14,7 +14,7 @@ import { isoUtc } from '../kit/dates.ts';
 import { defineIntegration } from '../kit/define.ts';
 import { type ODataField, odataCondition } from '../kit/filters/odata.ts';
 import { odata } from '../kit/paginate/index.ts';
-import { resource } from '../kit/resource.ts';
+import { buildRequest, recordOf, resource } from '../kit/resource.ts';
 import { unifiedFrom } from '../kit/unified.ts';
 
 export const API = '/api/data/v9.2';
@@ -116,19 +116,13 @@ const crmUsers = unifiedFrom<SystemUser, CrmUser>({
   },
   // A key that is no GUID names no row (Dataverse would answer 400 for the syntax).
   async get(caller, id) {
+    const get = systemusers.get!;
     if (!GUID.test(id)) return undefined;
     try {
-      const response = await caller.call(
-        {
-          method: 'GET',
-          path: `${API}/systemusers(${id})`,
-          query: { $select: COLUMNS.join(',') },
-          headers: ODATA_HEADERS,
-        },
-        { primary: true },
+      return recordOf(
+        get,
+        (await caller.call(buildRequest(get.request, { id, query: {} }), { primary: true })).body,
       );
-      const { '@odata.context': _context, ...row } = response.body as Record<string, unknown>;
-      return row;
     } catch (error) {
       if (error instanceof SwitchboardError && error.statusCode === 404) return undefined;
       throw error;

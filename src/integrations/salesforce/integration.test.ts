@@ -164,4 +164,43 @@ describe('salesforce crm/users', () => {
     const account = await server.request('GET', `/integrated-account/${id}`);
     expect(account.body.status).toBe('needs_reauth');
   });
+  it('serves the users proxy with the caller’s own SOQL, paged by nextRecordsUrl', async () => {
+    const q = encodeURIComponent("SELECT Id, Name FROM User WHERE UserType = 'CloudIntegrationUser'");
+    const first = await server.request(
+      'GET',
+      `/proxy/users?integrated_account_id=${accountId}&q=${q}&limit=200`,
+    );
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.result.length).toBeGreaterThan(0);
+    for (const record of first.body.result) expect(Object.keys(record)).toEqual(['attributes', 'Id', 'Name']);
+    const all = await walkPages(server, `/proxy/users?integrated_account_id=${accountId}&limit=200`);
+    expect(all).toHaveLength(sandbox.control.list(['Id']).length);
+    const one = await server.request(
+      'GET',
+      `/proxy/users/${sandbox.adminUserId}?integrated_account_id=${accountId}`,
+    );
+    expect(one.body).toMatchObject({ Id: sandbox.adminUserId, Name: 'Admin User' });
+  });
+  it('refuses a login host or instance URL that is not Salesforce’s', async () => {
+    const token = { access_token: 'x' };
+    for (const context of [
+      {
+        oauth: { token },
+        login_host: 'login.salesforce.com.evil.example',
+        instance_url: 'https://acme.my.salesforce.com',
+      },
+      {
+        oauth: { token },
+        login_host: 'login.salesforce.com',
+        instance_url: 'https://acme.my.salesforce.com.evil.example',
+      },
+    ]) {
+      const created = await server.request('POST', '/integrated-account', {
+        integration: 'salesforce',
+        tenant_id: 'x',
+        context,
+      });
+      expect(created.status, created.text).toBe(400);
+    }
+  });
 });

@@ -145,4 +145,41 @@ describe('zohocrm crm/users', () => {
   it('refuses sorting: the Users API has none', async () => {
     expect((await server.request('GET', users('&sort_by[name]=asc'))).status).toBe(400);
   });
+  it('serves the users proxy, paged by page numbers, type=AllUsers unless the caller says otherwise', async () => {
+    const all = await walkPages(server, `/proxy/users?integrated_account_id=${accountId}&limit=40`);
+    expect(all).toHaveLength(sandbox.control.list().filter((u) => u.status !== 'deleted').length);
+    const deleted = await walkPages(
+      server,
+      `/proxy/users?integrated_account_id=${accountId}&type=DeletedUsers&limit=40`,
+    );
+    expect(deleted.length).toBeGreaterThan(0);
+    expect(deleted.every((u) => u.status === 'deleted')).toBe(true);
+    const one = await server.request(
+      'GET',
+      `/proxy/users/1386586000000078001?integrated_account_id=${accountId}`,
+    );
+    expect(one.body).toMatchObject({ full_name: 'Bruce Wills' });
+  });
+  it('refuses an accounts server or API domain that is not Zoho’s', async () => {
+    const token = { access_token: 'x' };
+    for (const context of [
+      {
+        oauth: { token },
+        accounts_server: 'https://accounts.zoho.com.evil.example',
+        api_domain: 'https://www.zohoapis.com',
+      },
+      {
+        oauth: { token },
+        accounts_server: 'https://accounts.zoho.com',
+        api_domain: 'https://www.zohoapis.evil.example',
+      },
+    ]) {
+      const created = await server.request('POST', '/integrated-account', {
+        integration: 'zohocrm',
+        tenant_id: 'x',
+        context,
+      });
+      expect(created.status, created.text).toBe(400);
+    }
+  });
 });
