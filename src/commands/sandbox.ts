@@ -16,6 +16,9 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   salesflare: () => import('../sandboxes/salesflare/cli.ts'),
   teamleader: () => import('../sandboxes/teamleader/cli.ts'),
   wix: () => import('../sandboxes/wix/cli.ts'),
+  salesforce: () => import('../sandboxes/salesforce/cli.ts'),
+  dynamics365: () => import('../sandboxes/dynamics365/cli.ts'),
+  zohocrm: () => import('../sandboxes/zohocrm/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {

@@ -4,6 +4,7 @@ import { accelo } from './accelo/integration.ts';
 import { activecampaign } from './activecampaign/integration.ts';
 import { attio } from './attio/integration.ts';
 import { close } from './close/integration.ts';
+import { dynamics365 } from './dynamics365/integration.ts';
 import { freshsales } from './freshsales/integration.ts';
 import { hubspot } from './hubspot/integration.ts';
 import { insightly } from './insightly/integration.ts';
@@ -14,9 +15,11 @@ import { pipedrive } from './pipedrive/integration.ts';
 import { pipeliner } from './pipeliner/integration.ts';
 import { planhat } from './planhat/integration.ts';
 import { salesflare } from './salesflare/integration.ts';
+import { salesforce } from './salesforce/integration.ts';
 import { teamleader } from './teamleader/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 import { wix } from './wix/integration.ts';
+import { zohocrm } from './zohocrm/integration.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
   [
@@ -26,6 +29,7 @@ const integrations = new Map<string, IntegrationDefinition>(
     activecampaign,
     attio,
     close,
+    dynamics365,
     freshsales,
     insightly,
     nutshell,
@@ -34,8 +38,10 @@ const integrations = new Map<string, IntegrationDefinition>(
     pipeliner,
     planhat,
     salesflare,
+    salesforce,
     teamleader,
     wix,
+    zohocrm,
   ].map((i) => [i.name, i]),
 );
 

@@ -97,15 +97,15 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
   const now = options.now ?? Date.now;
   const target = new URL(fillTemplate(app.tokenUrl, options.context));
   const url = guardUpstreamUrl({ origin: target.origin, basePath: '' }, { absoluteUrl: target.href });
+  // Extra parameters and scopes may name context values (Entra ID's `https://{org_url}/.default`).
+  const fill = (value: string) => fillTemplate(value, options.context);
   const extra = grant.grant_type === 'refresh_token' ? kind.refreshParams : kind.tokenParams;
   const form: Record<string, string> = {
-    ...Object.fromEntries(
-      Object.entries(extra).map(([name, value]) => [name, fillTemplate(value, options.context)]),
-    ),
+    ...Object.fromEntries(Object.entries(extra).map(([name, value]) => [name, fill(value)])),
     ...Object.fromEntries(Object.entries(grant).filter(([, v]) => v !== undefined)),
   };
   if (grant.grant_type === 'client_credentials' && app.scopes.length > 0) {
-    form['scope'] = app.scopes.join(kind.scopeSeparator);
+    form['scope'] = app.scopes.map(fill).join(kind.scopeSeparator);
   }
   const headers: Record<string, string> = { accept: 'application/json' };
   if (kind.clientAuth === 'basic') {

@@ -161,6 +161,19 @@ const crmUsers: ResourceSpec = {
       vendorOnly: true,
       read: (r) => [r['name'], r['email']],
     },
+    // Truto documents these two for Salesforce; any CRM's users have the fields, so Switchboard can apply them.
+    first_name: {
+      type: 'string',
+      ops: TEXT_OPS,
+      description: 'exact (case-insensitive) or like',
+      read: field('first_name'),
+    },
+    last_name: {
+      type: 'string',
+      ops: TEXT_OPS,
+      description: 'exact (case-insensitive) or like',
+      read: field('last_name'),
+    },
     ...timestamps,
   },
   sortBy: ['created_at', 'email', 'name', 'updated_at'],

@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const CLI = fileURLToPath(new URL('../../cli.ts', import.meta.url));
+
+describe('switchboard sandbox salesforce', () => {
+  it('prints its URL, consumer key and a session, serves a SOQL query, and stops on SIGTERM', async () => {
+    const args = ['sandbox', 'salesforce', '--port', '0', '--users', '30', '--client-id', 'cid-1'];
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m && out.includes('control:')) resolve(m[1]!);
+      });
+      child.stderr.on('data', (chunk) => reject(new Error(String(chunk))));
+      setTimeout(() => reject(new Error(`no banner: ${out}`)), 15_000);
+    });
+    expect(out).toMatch(/consumer key: +cid-1/);
+    const token = /access token: +(\S+)/.exec(out)![1]!;
+    const res = await fetch(`${url}/services/data/v62.0/query?q=SELECT+Id,Name+FROM+User`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { totalSize: number }).totalSize).toBeGreaterThan(30);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

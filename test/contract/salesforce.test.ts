@@ -1,0 +1,57 @@
+/** The crm/users contract over Salesforce: an org linked by OAuth (imported tokens, `instance_url` from the token). */
+import { API_VERSION, USER_FIELDS } from '../../src/integrations/salesforce/integration.ts';
+import { type SalesforceSandbox, startSalesforceSandbox } from '../../src/sandboxes/salesforce/index.ts';
+import { crmUsersContract, type VendorUnderTest } from './crm-users.ts';
+
+type Vendor = VendorUnderTest & { sandbox: SalesforceSandbox };
+
+async function start(users: number, seed: number): Promise<Vendor> {
+  const sandbox = await startSalesforceSandbox({ users, seed, dailyApiRequests: null });
+  const tokens = sandbox.control.oauth.issueTokens({ scopes: ['api', 'refresh_token'] });
+  return {
+    sandbox,
+    url: sandbox.url,
+    auth: 'oauth2',
+    context: {
+      oauth: { token: { access_token: tokens.accessToken, refresh_token: tokens.refreshToken } },
+      instance_url: sandbox.url,
+      login_host: 'login.salesforce.com',
+    },
+    records: () => sandbox.control.list(USER_FIELDS, API_VERSION),
+    idOf: (record) => String((record as { Id: string }).Id),
+    isExcluded: (record) => (record as { UserType: string }).UserType !== 'Standard',
+    invalidateAccess: () => {
+      sandbox.control.oauth.expireAccessTokens();
+    },
+    refreshes: () => sandbox.control.oauth.stats().tokenCalls.refresh_token ?? 0,
+    addFault: (rule) =>
+      sandbox.control.addFault({ ...rule, pathPrefix: rule.pathPrefix ?? '/services/data' }),
+    clearFaults: () => sandbox.control.clearFaults(),
+    close: () => sandbox.close(),
+  };
+}
+
+crmUsersContract({
+  integration: 'salesforce',
+  label: 'salesforce (oauth2)',
+  // Salesforce's smallest query batch is 200 records.
+  pageSize: 200,
+  users: 450,
+  start: ({ users, seed }) => start(users, seed),
+  async afterLink(server, vendor) {
+    const { oauth } = (vendor as Vendor).sandbox;
+    const installed = await server.request('GET', '/environment-integration');
+    const row = installed.body.result.find(
+      (r: { integration_id: string }) => r.integration_id === 'salesforce',
+    );
+    const patched = await server.request('PATCH', `/environment-integration/${row.id}`, {
+      oauth_app: {
+        client_id: oauth.clientId,
+        client_secret: oauth.clientSecret,
+        authorize_url: oauth.authorizeUrl,
+        token_url: oauth.tokenUrl,
+      },
+    });
+    if (patched.status !== 200) throw new Error(patched.text);
+  },
+});
