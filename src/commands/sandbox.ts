@@ -3,6 +3,7 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   leadsquared: () => import('../sandboxes/leadsquared/cli.ts'),
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
   zendesksell: () => import('../sandboxes/zendesksell/cli.ts'),
+  outreach: () => import('../sandboxes/outreach/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {
