@@ -4,6 +4,7 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
   zendesksell: () => import('../sandboxes/zendesksell/cli.ts'),
   outreach: () => import('../sandboxes/outreach/cli.ts'),
+  mondaycrm: () => import('../sandboxes/mondaycrm/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {
