@@ -7,28 +7,30 @@
  * 429. See docs/integrations/mondaycrm.md for what is documented and what is guessed.
  */
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Authenticator, Principal } from '../kit/auth.ts';
+import type { FastifyRequest } from 'fastify';
+import type { Authenticator } from '../kit/auth.ts';
 import { type EmulatorControl, startEmulator } from '../kit/emulator.ts';
 import type { FaultRule } from '../kit/faults.ts';
 import type { OAuthControl } from '../kit/oauth/control.ts';
 import { createOAuthServer, type OAuthServer } from '../kit/oauth/server.ts';
 import { hashGuid } from '../kit/random.ts';
 import { retryAfterHeader } from '../kit/rate-limit.ts';
-import { GraphQLError } from './graphql.ts';
-import { errorBody, execute, leafCount, prepare, usersArgs } from './schema.ts';
-import { ACCOUNT, type MondayUser, mondayDate, seedUsers, selectUsers } from './users.ts';
+import {
+  APP_BUDGET,
+  ComplexityLedger,
+  type LoggedQuery,
+  PERSONAL_BUDGET,
+  registerRoutes,
+  simpleError,
+} from './routes.ts';
+import { ACCOUNT, type MondayUser, mondayDate, seedUsers } from './users.ts';
 
+export type { LoggedQuery } from './routes.ts';
 export type { MondayUser } from './users.ts';
 
 export const OAUTH_PATHS = { authorize: '/oauth2/authorize', token: '/oauth2/token' };
-/** Complexity points one query may cost, and per-minute budgets (personal tokens; app tokens' reads). */
-export const QUERY_COMPLEXITY_LIMIT = 5_000_000;
-export const PERSONAL_BUDGET = 10_000_000;
-export const APP_BUDGET = 5_000_000;
 /** Daily calls on the Basic and Standard plans. */
 export const DAILY_LIMIT = 1_000;
-const MAX_LIMIT = 1000;
 
 export interface MondaySandboxOptions {
   users?: number;
@@ -66,11 +68,6 @@ export interface MondaySandbox {
   close(): Promise<void>;
 }
 
-/** monday's error document: `errors` plus the account, answered with HTTP 200 unless said otherwise. */
-const errorsDoc = (errors: unknown[]) => ({ errors, account_id: ACCOUNT.id });
-const simpleError = (message: string, extensions: Record<string, unknown>) =>
-  errorsDoc([{ message, extensions }]);
-
 /** `Authorization: <token>`: monday's docs send the token bare. */
 function rawToken(request: FastifyRequest): string | undefined {
   const value = request.headers.authorization?.trim();
@@ -88,158 +85,6 @@ function mondayAuth(personal: Map<string, string>, oauth: OAuthServer): Authenti
       : undefined;
   };
 }
-
-/** The scope each root field needs from an app token (personal tokens act with the user's own rights). */
-const ROOT_SCOPES: Record<string, string> = { users: 'users:read', me: 'me:read', account: 'account:read' };
-
-class ComplexityLedger {
-  readonly #spent = new Map<string, Array<{ at: number; cost: number }>>();
-  /** Charges `cost` if the budget allows; returns what was left before, and when the oldest charge expires. */
-  charge(key: string, cost: number, budget: number, now = Date.now()) {
-    const log = (this.#spent.get(key) ?? []).filter((c) => c.at > now - 60_000);
-    this.#spent.set(key, log);
-    const before = budget - log.reduce((n, c) => n + c.cost, 0);
-    const resetIn = log.length ? Math.ceil((log[0]!.at + 60_000 - now) / 1000) : 60;
-    if (cost > before) return { allowed: false, before, resetIn };
-    log.push({ at: now, cost });
-    return { allowed: true, before, resetIn };
-  }
-}
-
-export interface LoggedQuery {
-  query: string;
-  variables: Record<string, unknown>;
-  apiVersion?: string;
-}
-
-interface RouteContext {
-  users: MondayUser[];
-  ledger: ComplexityLedger;
-  budget: { personal: number; app: number };
-  log: LoggedQuery[];
-  retired: Set<string>;
-}
-
-function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.post('/v2', async (request, reply) => {
-    const body = (request.body ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
-    if (typeof body.query !== 'string' || body.query.trim() === '')
-      return reply.code(400).send(simpleError('Must provide query string.', { code: 'BAD_REQUEST' }));
-    let prepared: ReturnType<typeof prepare>;
-    try {
-      prepared = prepare(body.query, body.variables, body.operationName, ctx.retired);
-    } catch (thrown) {
-      const errors = (Array.isArray(thrown) ? thrown : [thrown]) as GraphQLError[];
-      if (!(errors[0] instanceof GraphQLError)) throw thrown;
-      const code = errors[0].message.startsWith('Syntax Error')
-        ? 'GRAPHQL_PARSE_FAILED'
-        : 'GRAPHQL_VALIDATION_FAILED';
-      return reply.send(errorsDoc(errors.map((e) => errorBody(e, { code }))));
-    }
-    const apiVersion = request.headers['api-version'];
-    const entry = { query: body.query, variables: prepared.variables };
-    if (ctx.log.push(typeof apiVersion === 'string' ? { ...entry, apiVersion } : entry) > 1000)
-      ctx.log.shift();
-    const principal = request.principal as Principal;
-    const roots = prepared.operation.selections;
-    if (principal.kind === 'oauth') {
-      const missing = roots
-        .map((f) => ROOT_SCOPES[f.name])
-        .filter((s): s is string => !!s && !principal.scopes?.includes(s));
-      if (missing.length)
-        return reply.code(403).send(
-          simpleError(`Missing required permissions: ${[...new Set(missing)].join(', ')}`, {
-            code: 'missingRequiredPermissions',
-            status_code: 403,
-            error_data: { missing_permissions: [...new Set(missing)] },
-          }),
-        );
-    }
-    // Arguments monday checks before running anything, and the query's complexity.
-    let cost = 0;
-    for (const field of roots) {
-      if (field.name === 'users') {
-        const args = usersArgs(field, prepared.variables);
-        for (const [name, value] of [
-          ['limit', args.limit],
-          ['page', args.page],
-        ] as const)
-          if (value !== undefined && (value < 1 || (name === 'limit' && value > MAX_LIMIT)))
-            return reply.send(
-              errorsDoc([
-                errorBody(
-                  new GraphQLError(
-                    `Argument ${name} must be between 1 and ${name === 'limit' ? MAX_LIMIT : 'infinity'}`,
-                    [field.loc],
-                  ),
-                  {
-                    code: 'INVALID_ARGUMENT',
-                  },
-                ),
-              ]),
-            );
-        cost += 10 + (args.limit ?? MAX_LIMIT) * leafCount(field.selections!);
-      } else if (field.name !== 'complexity') cost += 10 + leafCount(field.selections!);
-    }
-    if (cost > QUERY_COMPLEXITY_LIMIT)
-      return reply.send(
-        simpleError(
-          `Query has complexity of ${cost}, which exceeds max complexity of ${QUERY_COMPLEXITY_LIMIT}`,
-          {
-            code: 'maxComplexityExceeded',
-            complexity: cost,
-            max_complexity: QUERY_COMPLEXITY_LIMIT,
-          },
-        ),
-      );
-    const budget = principal.kind === 'oauth' ? ctx.budget.app : ctx.budget.personal;
-    const charged = ctx.ledger.charge(principal.key, cost, budget);
-    if (!charged.allowed)
-      return reply
-        .code(429)
-        .header('retry-after', charged.resetIn)
-        .send(
-          simpleError(
-            `Complexity budget exhausted, query cost ${cost} budget remaining ${charged.before} out of ${budget} reset in ${charged.resetIn} seconds`,
-            {
-              code: 'COMPLEXITY_BUDGET_EXHAUSTED',
-              complexity: cost,
-              complexity_budget_left: charged.before,
-              complexity_budget_limit: budget,
-              retry_in_seconds: charged.resetIn,
-            },
-          ),
-        );
-    const owner = ctx.users.find((u) => u.is_admin && u.enabled) ?? ctx.users[0]!;
-    const data = execute(prepared, {
-      users: (args) => selectUsers(ctx.users, args),
-      me: () => owner,
-      account: ACCOUNT,
-      complexity: {
-        before: charged.before,
-        after: charged.before - cost,
-        query: cost,
-        reset_in_x_seconds: charged.resetIn,
-      },
-    });
-    return { data, account_id: ACCOUNT.id, extensions: { request_id: request.id } };
-  });
-
-  app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send(simpleError('Not Found', { code: 'NOT_FOUND', status_code: 404 })),
-  );
-  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    return reply.code(status).send(
-      simpleError(error.message, {
-        code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST',
-        status_code: status,
-      }),
-    );
-  });
-}
-
 export async function startMondaySandbox(options: MondaySandboxOptions = {}): Promise<MondaySandbox> {
   const seed = options.seed ?? 42;
   const users = seedUsers(options.users ?? 200, seed);
