@@ -17,24 +17,10 @@ import { valueAt } from '../kit/select.ts';
 import { equalities, unifiedFrom } from '../kit/unified.ts';
 
 /** Fields present in every API version up to 2026-07 (the version pinned below). */
-export const USER_FIELDS = [
-  'id',
-  'name',
-  'email',
-  'enabled',
-  'created_at',
-  'join_date',
-  'last_activity',
-  'is_admin',
-  'is_guest',
-  'is_pending',
-  'is_view_only',
-  'is_verified',
-  'title',
-  'time_zone_identifier',
-  'url',
-  'photo_thumb',
-] as const;
+export const USER_FIELDS: readonly string[] = (
+  'id name email enabled created_at join_date last_activity is_admin is_guest is_pending is_view_only ' +
+  'is_verified title time_zone_identifier url photo_thumb'
+).split(' ');
 const SELECTION = USER_FIELDS.join(' ');
 const API_VERSION = { 'api-version': '2026-07' };
 
@@ -47,7 +33,15 @@ const GET_QUERY = `query ($ids: [ID!]) {
   inactive: users(ids: $ids, kind: all, non_active: true) { ${SELECTION} }
 }`;
 
-type MondayUser = Partial<Record<(typeof USER_FIELDS)[number], string | boolean | null>>;
+/** The fields the mapping reads (the record holds every selected field). */
+interface MondayUser {
+  id: string;
+  name?: string | null;
+  email?: string | null;
+  enabled?: boolean | null;
+  created_at?: string | null;
+  url?: string | null;
+}
 
 const graphql = (query: string, variables: Record<string, unknown>): UpstreamCall => ({
   method: 'POST',
@@ -100,13 +94,13 @@ const crmUsers = unifiedFrom<MondayUser, CrmUser>({
   },
   map: (user) => ({
     id: String(user.id),
-    name: typeof user.name === 'string' ? user.name : null,
-    email: typeof user.email === 'string' ? user.email : null,
-    is_active: typeof user.enabled === 'boolean' ? user.enabled : null,
+    name: user.name ?? null,
+    email: user.email ?? null,
+    is_active: user.enabled ?? null,
     created_at: isoUtc(user.created_at),
     // monday keeps no modification time for users.
     updated_at: null,
-    urls: typeof user.url === 'string' ? [{ type: 'profile', url: user.url }] : [],
+    urls: user.url ? [{ type: 'profile', url: user.url }] : [],
     remote_data: user,
   }),
 });
