@@ -19,6 +19,9 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   salesforce: () => import('../sandboxes/salesforce/cli.ts'),
   dynamics365: () => import('../sandboxes/dynamics365/cli.ts'),
   zohocrm: () => import('../sandboxes/zohocrm/cli.ts'),
+  zendesksell: () => import('../sandboxes/zendesksell/cli.ts'),
+  outreach: () => import('../sandboxes/outreach/cli.ts'),
+  mondaycrm: () => import('../sandboxes/mondaycrm/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {

@@ -9,8 +9,10 @@ import { freshsales } from './freshsales/integration.ts';
 import { hubspot } from './hubspot/integration.ts';
 import { insightly } from './insightly/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
+import { mondaycrm } from './mondaycrm/integration.ts';
 import { nutshell } from './nutshell/integration.ts';
 import { onepagecrm } from './onepagecrm/integration.ts';
+import { outreach } from './outreach/integration.ts';
 import { pipedrive } from './pipedrive/integration.ts';
 import { pipeliner } from './pipeliner/integration.ts';
 import { planhat } from './planhat/integration.ts';
@@ -19,6 +21,7 @@ import { salesforce } from './salesforce/integration.ts';
 import { teamleader } from './teamleader/integration.ts';
 import type { IntegrationDefinition } from './types.ts';
 import { wix } from './wix/integration.ts';
+import { zendesksell } from './zendesksell/integration.ts';
 import { zohocrm } from './zohocrm/integration.ts';
 
 const integrations = new Map<string, IntegrationDefinition>(
@@ -32,8 +35,10 @@ const integrations = new Map<string, IntegrationDefinition>(
     dynamics365,
     freshsales,
     insightly,
+    mondaycrm,
     nutshell,
     onepagecrm,
+    outreach,
     pipedrive,
     pipeliner,
     planhat,
@@ -41,6 +46,7 @@ const integrations = new Map<string, IntegrationDefinition>(
     salesforce,
     teamleader,
     wix,
+    zendesksell,
     zohocrm,
   ].map((i) => [i.name, i]),
 );
