@@ -35,7 +35,8 @@ export interface IntegrationSpec {
   /** How to name the served origins in errors (default: the list). */
   servedHint?: string;
   basePath?: string;
-  validation?: UpstreamCall;
+  /** A cheap read that proves the credentials; a function of the context when it needs a context value. */
+  validation?: UpstreamCall | ((context: AccountContext) => UpstreamCall);
   rateLimit: RateLimitPolicy;
   errors: ErrorRules | ((response: UpstreamResponse) => VendorErrorVerdict | undefined);
   discoverOrigin?: IntegrationDefinition['discoverOrigin'];
