@@ -73,6 +73,13 @@ export async function fetchUnifiedPage(
   }
   const pushed = pushedIndexes.map((i) => query.conditions[i]!);
   const local = query.conditions.filter((_, i) => !pushedIndexes.includes(i));
+  const scope = local.find((c) => spec.filters[c.field]?.vendorOnly);
+  if (scope) {
+    throw new SwitchboardError(
+      'UNSUPPORTED_FILTER',
+      `${integration} does not support the filter ${scope.field} on ${spec.model}/${spec.resource}`,
+    );
+  }
   const page = await list.fetchPage(caller, query, state, pageSize);
   const map = mapRecord ?? (await mapping.mapper(caller));
   const records: UnifiedRecord[] = [];

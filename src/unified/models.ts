@@ -11,6 +11,11 @@ export interface FilterSpec {
   description: string;
   /** The record's values this filter is tested against. */
   read(record: UnifiedRecord): unknown[];
+  /**
+   * A scope only the vendor can apply (HighLevel's location): an integration that does not push it down
+   * refuses it with 400 instead of filtering records that do not carry it.
+   */
+  vendorOnly?: boolean;
 }
 
 export interface ResourceSpec {
@@ -148,7 +153,15 @@ const crmUsers: ResourceSpec = {
     },
     is_active: { type: 'boolean', ops: ['eq'], description: 'true or false', read: field('is_active') },
     ...timestamps,
+    workspace_id: {
+      type: 'string',
+      ops: ['eq'],
+      description: 'the workspace to list (HighLevel: a location id; default the connected one)',
+      read: () => [],
+      vendorOnly: true,
+    },
   },
+  aliases: { workspace: 'workspace_id' },
   sortBy: ['created_at', 'email', 'name', 'updated_at'],
 };
 

@@ -70,18 +70,20 @@ export function describeMethod(spec: ResourceSpec, integration: IntegrationDefin
   const list = mapping?.list;
   if (!list) throw notSupported(spec, integration, method);
   const filters = Object.fromEntries(
-    Object.entries(spec.filters).map(([name, filter]) => [
-      name,
-      {
-        type: filter.type,
-        operators: filter.ops,
-        ...(filter.values ? { values: filter.values } : {}),
-        description: filter.description,
-        applied_by: list.pushdown[name]
-          ? `vendor: ${list.pushdown[name]}; otherwise Switchboard`
-          : 'switchboard',
-      },
-    ]),
+    Object.entries(spec.filters)
+      .filter(([name, filter]) => !filter.vendorOnly || list.pushdown[name])
+      .map(([name, filter]) => [
+        name,
+        {
+          type: filter.type,
+          operators: filter.ops,
+          ...(filter.values ? { values: filter.values } : {}),
+          description: filter.description,
+          applied_by: list.pushdown[name]
+            ? `vendor: ${list.pushdown[name]}; otherwise Switchboard`
+            : 'switchboard',
+        },
+      ]),
   );
   return {
     method,
