@@ -2,6 +2,7 @@
 const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
   leadsquared: () => import('../sandboxes/leadsquared/cli.ts'),
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
+  keap: () => import('../sandboxes/keap/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {
