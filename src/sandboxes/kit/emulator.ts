@@ -67,8 +67,11 @@ export interface EmulatorSpec {
   /** Off when absent; the windows can still be changed at run time when present. */
   rateLimit?: RateLimitSpec;
   faults?: FaultRule[];
-  /** The body of an injected error status (default `{"error":"injected fault","status":…}`). */
-  faultBody?: (status: number, request: FastifyRequest) => { body: string; contentType: string };
+  /** The body of an injected error status (default `{"error":"injected fault","status":…}`), and its headers. */
+  faultBody?: (
+    status: number,
+    request: FastifyRequest,
+  ) => { body: string; contentType: string; headers?: Record<string, string | number> };
   /** Paths (no query) served without auth or rate limit, e.g. a vendor's discovery document. */
   publicPaths?: (path: string) => boolean;
   /** Runs first on every non-control request, e.g. to set a correlation-id header. */

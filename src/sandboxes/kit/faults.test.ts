@@ -16,6 +16,7 @@ beforeAll(async () => {
     faultBody: (status) => ({
       body: JSON.stringify({ vendorError: status }),
       contentType: 'application/json',
+      ...(status === 429 ? { headers: { 'x-ratelimit-remaining': 0 } } : {}),
     }),
     routes: (app) => {
       app.get('/api/items', async () => ({
@@ -61,6 +62,13 @@ describe('faults over HTTP', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ vendorError: 503 });
     expect((await get('/api/other')).status).toBe(200);
+  });
+
+  it('sends the vendor’s headers with an injected status when it has them (a 429’s budget)', async () => {
+    emulator.control.setFaults([{ kind: 'error', status: 429 }]);
+    const res = await get('/api/items');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
   });
 
   it('resets the connection', async () => {

@@ -122,8 +122,14 @@ export class FaultInjector {
 
 /** What an emulator supplies to carry out fault decisions in its own style. */
 export interface FaultEffects {
-  /** The body (and content type) of an injected error status, e.g. the vendor's 429 or 500 body. */
-  errorBody(status: number, request: FastifyRequest): { body: string; contentType: string };
+  /**
+   * The body (and content type) of an injected error status, e.g. the vendor's 429 or 500 body, and any
+   * headers the vendor sends with it (a 429's rate-limit headers).
+   */
+  errorBody(
+    status: number,
+    request: FastifyRequest,
+  ): { body: string; contentType: string; headers?: Record<string, string | number> };
   /** Marks the request so that its response is sent truncated (see `sendTruncated`). */
   markTruncated(request: FastifyRequest): void;
   /** Sockets held open by stall faults; the emulator destroys them on close. */
@@ -145,8 +151,12 @@ function act(
       return;
     case 'error': {
       effects.record('error');
-      const { body, contentType } = effects.errorBody(decision.status, request);
-      reply.code(decision.status).type(contentType).send(body);
+      const { body, contentType, headers } = effects.errorBody(decision.status, request);
+      reply
+        .code(decision.status)
+        .headers(headers ?? {})
+        .type(contentType)
+        .send(body);
       return;
     }
     case 'reset':
