@@ -1,12 +1,14 @@
 /**
  * Reads the vendor's answer with the integration's error rules: errors are recognised even when sent with
  * HTTP 200, and become AttemptFailures with the client-facing error (the vendor's body in `raw_response`):
- * vendor 4xx → the vendor's status; 5xx → 502; rate-limited → 429 with `Retry-After`; a refused credential
+ * vendor 4xx → the vendor's status; 5xx → 502; rate-limited → 429 with `Retry-After` (the vendor's, else
+ * the reset its rate-limit headers name, else the integration's window); a refused credential
  * → `unauthorized` (the auth step decides what it means for the account).
  */
 import { SwitchboardError } from '../../errors.ts';
 import { AttemptFailure } from '../retry.ts';
 import type { UpstreamResponse } from '../types.ts';
+import { resetInMs } from './pacing.ts';
 import type { Step } from './types.ts';
 
 export const classify: Step = (next) => async (exchange) => {
@@ -15,18 +17,22 @@ export const classify: Step = (next) => async (exchange) => {
   const verdict = integration.detectError(outcome.response);
   if (!verdict) return outcome;
   const { response } = outcome;
+  // Without Retry-After, the reset the vendor's rate-limit headers name (Capsule's X-RateLimit-Reset).
+  const vendorWaitMs = verdict.rateLimited
+    ? (retryAfterMs(response) ?? resetInMs(response, rateLimit.headers))
+    : undefined;
   const error = remoteError(
     integration.label,
     response,
     verdict.message,
     verdict.rateLimited,
     verdict.clientStatus,
-    rateLimit.windowSeconds,
+    vendorWaitMs !== undefined ? vendorWaitMs / 1000 : rateLimit.windowSeconds,
     verdict.forbidden,
   );
   if (verdict.unauthorized) throw new AttemptFailure('unauthorized', error);
   if (verdict.rateLimited && !verdict.clientStatus) {
-    throw new AttemptFailure('rate-limited', error, retryAfterMs(response));
+    throw new AttemptFailure('rate-limited', error, vendorWaitMs);
   }
   throw new AttemptFailure(response.status >= 500 && !verdict.clientStatus ? 'server' : 'refused', error);
 };

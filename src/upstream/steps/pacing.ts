@@ -37,9 +37,19 @@ export function exhaustedForMs(
   if (!headers?.remaining) return undefined;
   const remaining = Number(header(response, headers.remaining));
   if (!Number.isFinite(remaining) || remaining > 0) return undefined;
-  if (!headers.reset) return 1000;
-  const value = Number(header(response, headers.reset.header));
-  if (!Number.isFinite(value)) return 1000;
+  return resetInMs(response, headers, now) ?? 1000;
+}
+
+/** How long until the reset the vendor's reset header names, when it sends one (a 429 without Retry-After). */
+export function resetInMs(
+  response: UpstreamResponse,
+  headers: RateHeaders | undefined,
+  now = Date.now(),
+): number | undefined {
+  if (!headers?.reset) return undefined;
+  const raw = header(response, headers.reset.header);
+  const value = Number(raw);
+  if (raw === undefined || raw === '' || !Number.isFinite(value)) return undefined;
   switch (headers.reset.unit) {
     case 'seconds':
       return value * 1000;
