@@ -3,6 +3,7 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   leadsquared: () => import('../sandboxes/leadsquared/cli.ts'),
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
   keap: () => import('../sandboxes/keap/cli.ts'),
+  capsule: () => import('../sandboxes/capsule/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {
