@@ -47,10 +47,22 @@ export function remoteError(
   forbidden = false,
 ): SwitchboardError {
   const extras = { truto_is_remote_error: true, raw_response: response.body };
+  const permission = forbidden
+    ? {
+        truto_error_insight: {
+          missing_permission: {
+            description: `${label} refused the call: the account lacks a permission or an OAuth scope`,
+            value: message,
+          },
+        },
+      }
+    : {};
   if (clientStatus) {
+    // A vendor status Switchboard corrects (HighLevel's missing scope comes as a 401) keeps its insight.
     return new SwitchboardError('REMOTE_ERROR', `${label}: ${message}`, {
       ...extras,
       statusCode: clientStatus,
+      ...permission,
     });
   }
   if (rateLimited) {
@@ -73,16 +85,7 @@ export function remoteError(
   return new SwitchboardError('REMOTE_ERROR', `${label}: ${message}`, {
     ...extras,
     statusCode: response.status,
-    ...(forbidden
-      ? {
-          truto_error_insight: {
-            missing_permission: {
-              description: `${label} refused the call: the account lacks a permission or an OAuth scope`,
-              value: message,
-            },
-          },
-        }
-      : {}),
+    ...permission,
   });
 }
 
