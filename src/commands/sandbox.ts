@@ -4,6 +4,7 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
   keap: () => import('../sandboxes/keap/cli.ts'),
   capsule: () => import('../sandboxes/capsule/cli.ts'),
+  highlevel: () => import('../sandboxes/highlevel/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {
