@@ -79,6 +79,7 @@ describe('GET /api/v2/users', () => {
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({ message: 'perPage must be between 1 and 100' });
     expect((await call('/users?perPage=100')).status).toBe(200);
+    expect((await call('/users?embed=tags')).status).toBe(400);
   });
 
   it('holds no email on users: it is on their party', async () => {

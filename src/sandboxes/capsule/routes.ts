@@ -45,6 +45,9 @@ export function registerCapsuleRoutes(app: FastifyInstance, options: CapsuleRout
       { default: DEFAULT_PER_PAGE, max: MAX_PER_PAGE },
       () => new BadRequest(`perPage must be between 1 and ${MAX_PER_PAGE}`),
     );
+    const embed = (queryValue(q.embed) ?? '').split(',').filter(Boolean);
+    const unknown = embed.find((value) => value !== 'party');
+    if (unknown) throw new BadRequest(`embed ${unknown} is not supported here; supported: party`);
     const pageText = queryValue(q.page) ?? '1';
     if (!/^\d+$/.test(pageText) || Number(pageText) < 1)
       throw new BadRequest('page must be a positive number');
