@@ -94,6 +94,22 @@ describe('unified crm/users over HubSpot', () => {
     expect(sorted.body.message).toContain('does not sort');
   });
 
+  it('refuses a workspace scope, which only a vendor can apply, and leaves it out of the meta route', async () => {
+    for (const name of ['workspace_id', 'workspace']) {
+      const scoped = await server.request(
+        'GET',
+        `/unified/crm/users?integrated_account_id=${accountId}&${name}=loc-1`,
+      );
+      expect(scoped.status, name).toBe(400);
+      expect(scoped.body.message).toContain('does not support the filter workspace_id');
+    }
+    const meta = await server.request(
+      'GET',
+      `/unified/crm/users/meta/list?integrated_account_id=${accountId}`,
+    );
+    expect(meta.body.query_schema).not.toHaveProperty('workspace_id');
+  });
+
   it('passes remote_query to the vendor untouched', async () => {
     const target = people()[3]!;
     const response = await server.request(

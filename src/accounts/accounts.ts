@@ -7,7 +7,12 @@ import type { Keyring } from '../crypto/keyring.ts';
 import { SwitchboardError } from '../errors.ts';
 import { oauthTokenOf } from '../integrations/kit/auth.ts';
 import { getIntegration } from '../integrations/registry.ts';
-import { type AccountContext, basePathOf, type IntegrationDefinition } from '../integrations/types.ts';
+import {
+  type AccountContext,
+  basePathOf,
+  type IntegrationDefinition,
+  validationCall,
+} from '../integrations/types.ts';
 import type { Db } from '../store/database.ts';
 import {
   type AccountStatus,
@@ -109,12 +114,13 @@ export async function validateCredentials(
   context: AccountContext,
   pace?: { take: PaceValidation; accountId: string; rateLimit: { calls: number; windowSeconds: number } },
 ): Promise<{ status: AccountStatus; lastError: string | null }> {
-  if (!integration.validation) return { status: 'active', lastError: null };
+  const validation = validationCall(integration, context);
+  if (!validation) return { status: 'active', lastError: null };
   // The check counts against the account's vendor budget like any call (pacing errors reach the caller).
   const release = pace ? await pace.take(pace.accountId, integration, pace.rateLimit) : undefined;
   try {
     const response = await sendUpstream({
-      ...integration.validation,
+      ...validation,
       origin,
       basePath: basePathOf(integration, context),
       auth: integration.authorize(context),

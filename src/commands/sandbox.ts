@@ -22,6 +22,9 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   zendesksell: () => import('../sandboxes/zendesksell/cli.ts'),
   outreach: () => import('../sandboxes/outreach/cli.ts'),
   mondaycrm: () => import('../sandboxes/mondaycrm/cli.ts'),
+  keap: () => import('../sandboxes/keap/cli.ts'),
+  capsule: () => import('../sandboxes/capsule/cli.ts'),
+  highlevel: () => import('../sandboxes/highlevel/cli.ts'),
 };
 
 export async function run(argv: string[]): Promise<void> {

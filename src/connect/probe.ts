@@ -2,7 +2,12 @@
  * One validation call with the outcome told apart (accepted, refused, unreachable, vendor failure), for
  * integrations that cannot discover their host. Nothing is stored; secrets never enter the messages.
  */
-import { type AccountContext, basePathOf, type IntegrationDefinition } from '../integrations/types.ts';
+import {
+  type AccountContext,
+  basePathOf,
+  type IntegrationDefinition,
+  validationCall,
+} from '../integrations/types.ts';
 import { sendUpstream } from '../upstream/http.ts';
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -18,11 +23,12 @@ export async function probeCredentials(
   origin: string,
   context: AccountContext,
 ): Promise<ProbeOutcome> {
-  if (!integration.validation) return { kind: 'ok' };
+  const validation = validationCall(integration, context);
+  if (!validation) return { kind: 'ok' };
   let response: Awaited<ReturnType<typeof sendUpstream>>;
   try {
     response = await sendUpstream({
-      ...integration.validation,
+      ...validation,
       origin,
       basePath: basePathOf(integration, context),
       auth: integration.authorize(context),

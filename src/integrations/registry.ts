@@ -3,11 +3,14 @@ import { SwitchboardError } from '../errors.ts';
 import { accelo } from './accelo/integration.ts';
 import { activecampaign } from './activecampaign/integration.ts';
 import { attio } from './attio/integration.ts';
+import { capsule } from './capsule/integration.ts';
 import { close } from './close/integration.ts';
 import { dynamics365 } from './dynamics365/integration.ts';
 import { freshsales } from './freshsales/integration.ts';
+import { highlevel } from './highlevel/integration.ts';
 import { hubspot } from './hubspot/integration.ts';
 import { insightly } from './insightly/integration.ts';
+import { keap } from './keap/integration.ts';
 import { leadsquared } from './leadsquared/integration.ts';
 import { mondaycrm } from './mondaycrm/integration.ts';
 import { nutshell } from './nutshell/integration.ts';
@@ -31,10 +34,13 @@ const integrations = new Map<string, IntegrationDefinition>(
     accelo,
     activecampaign,
     attio,
+    capsule,
     close,
     dynamics365,
     freshsales,
+    highlevel,
     insightly,
+    keap,
     mondaycrm,
     nutshell,
     onepagecrm,

@@ -85,8 +85,11 @@ export interface IntegrationDefinition {
   authKindOf(context: AccountContext): AuthKind;
   /** Where an account's credentials go on each upstream call (OAuth: its current access token). */
   authorize(context: AccountContext): Injection;
-  /** A cheap read that proves the credentials work; run when an account is created or reconnected. */
-  validation?: UpstreamCall;
+  /**
+   * A cheap read that proves the credentials work; run when an account is created or reconnected. A
+   * function when the call needs the account's context (HighLevel's location id).
+   */
+  validation?: UpstreamCall | ((context: AccountContext) => UpstreamCall);
   /** The vendor's published budget per account, unless the account overrides it. */
   rateLimit: RateLimitPolicy;
   /** Recognises vendor errors, including ones sent with HTTP 200. Undefined = not an error. */
@@ -110,6 +113,15 @@ export interface IntegrationDefinition {
   unified: Record<string, UnifiedResourceMapping>;
   /** How to check a tracked async operation against the vendor, by kind (see `src/async-requests/`). */
   asyncChecks?: Record<string, (caller: Caller, details: Record<string, unknown>) => Promise<AsyncCheck>>;
+}
+
+/** The validation call for an account's context, if the integration has one. */
+export function validationCall(
+  integration: IntegrationDefinition,
+  context: AccountContext,
+): UpstreamCall | undefined {
+  const validation = integration.validation;
+  return typeof validation === 'function' ? validation(context) : validation;
 }
 
 /** The integration's OAuth kind, if it has one. */

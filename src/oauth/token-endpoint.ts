@@ -108,7 +108,8 @@ export async function requestToken(options: TokenRequestOptions): Promise<TokenR
     form['scope'] = app.scopes.map(fill).join(kind.scopeSeparator);
   }
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (kind.clientAuth === 'basic') {
+  const clientAuth = grant.grant_type === 'refresh_token' ? kind.refreshClientAuth : kind.clientAuth;
+  if (clientAuth === 'basic') {
     const pair = `${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.clientSecret)}`;
     headers['authorization'] = `Basic ${Buffer.from(pair).toString('base64')}`;
   } else {

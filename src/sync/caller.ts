@@ -32,6 +32,10 @@ export class SyncCaller implements Caller {
     throw new Error('a sync run only reads');
   }
 
+  contextValue(name: string): string | undefined {
+    return this.#inner.contextValue?.(name);
+  }
+
   memo<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.#memo.get(key);
     if (hit) return hit as Promise<T>;

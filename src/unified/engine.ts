@@ -77,7 +77,7 @@ export async function fetchUnifiedPage(
   if (vendorOnly) {
     throw new SwitchboardError(
       'UNSUPPORTED_FILTER',
-      `${integration} cannot apply ${vendorOnly.field} to ${spec.model}/${spec.resource}: only a vendor that searches can`,
+      `${integration} does not support the filter ${vendorOnly.field} on ${spec.model}/${spec.resource}: only a vendor can apply it`,
     );
   }
   const page = await list.fetchPage(caller, query, state, pageSize);

@@ -12,8 +12,9 @@ export interface FilterSpec {
   /** The record's values this filter is tested against. */
   read(record: UnifiedRecord): unknown[];
   /**
-   * Only the vendor can apply it (a free-text search whose matching is the vendor's own): where an
-   * integration does not push it down, the request is refused with 400 rather than guessed at.
+   * Only the vendor can apply it — a free-text search whose matching is the vendor's own (Salesflare), or a
+   * scope (HighLevel's location) records do not carry: where an integration does not push it down, the
+   * request is refused with 400 rather than guessed at.
    */
   vendorOnly?: boolean;
 }
@@ -175,7 +176,15 @@ const crmUsers: ResourceSpec = {
       read: field('last_name'),
     },
     ...timestamps,
+    workspace_id: {
+      type: 'string',
+      ops: ['eq'],
+      description: 'the workspace to list (HighLevel: a location id; default the connected one)',
+      read: () => [],
+      vendorOnly: true,
+    },
   },
+  aliases: { workspace: 'workspace_id' },
   sortBy: ['created_at', 'email', 'name', 'updated_at'],
 };
 

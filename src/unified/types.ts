@@ -50,6 +50,11 @@ export interface Caller {
   call(call: UpstreamCall, options?: CallOptions): Promise<UpstreamResponse>;
   /** Per-account lookup tables (e.g. group names → ids), cached briefly across requests. */
   memo<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /**
+   * A non-secret text value of the account's context (HighLevel's `location_id`), for mappings that scope
+   * their calls by it; secret fields and OAuth tokens are never given out (undefined).
+   */
+  contextValue?(name: string): string | undefined;
 }
 
 export interface ListPlan<S> {

@@ -5,6 +5,7 @@
  * opened and never changes afterwards.
  */
 
+import { secretNames } from '../accounts/accounts.ts';
 import { getIntegration } from '../integrations/registry.ts';
 import type { IntegrationDefinition } from '../integrations/types.ts';
 import type { Services } from '../services.ts';
@@ -72,6 +73,12 @@ export class AccountCaller implements Caller {
 
   memo<T>(key: string, load: () => Promise<T>): Promise<T> {
     return this.#services.lookups.get(`${this.account.id}:${key}`, load);
+  }
+
+  contextValue(name: string): string | undefined {
+    if (secretNames(this.integration).has(name)) return undefined;
+    const value = this.target.context[name];
+    return typeof value === 'string' ? value : undefined;
   }
 }
 

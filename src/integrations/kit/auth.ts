@@ -50,6 +50,8 @@ export interface OAuth2Auth {
   pkce: boolean;
   /** How the client authenticates at the token endpoint. */
   clientAuth: 'body' | 'basic';
+  /** How it authenticates when refreshing, when the vendor wants another way (Keap: Basic); default `clientAuth`. */
+  refreshClientAuth: 'body' | 'basic';
   authorizeParams: Record<string, string>;
   /** Extra token-request parameters; values may hold `{field}` placeholders from the context (Wix `instance_id`). */
   tokenParams: Record<string, string>;
@@ -177,6 +179,7 @@ export interface OAuth2Options {
   scopeSeparator?: string;
   pkce?: boolean;
   clientAuth?: OAuth2Auth['clientAuth'];
+  refreshClientAuth?: OAuth2Auth['refreshClientAuth'];
   authorizeParams?: Record<string, string>;
   tokenParams?: Record<string, string>;
   refreshParams?: Record<string, string>;
@@ -201,6 +204,7 @@ export function oauth2(options: OAuth2Options): OAuth2Auth {
     scopeSeparator: options.scopeSeparator ?? ' ',
     pkce: options.pkce ?? true,
     clientAuth: options.clientAuth ?? 'body',
+    refreshClientAuth: options.refreshClientAuth ?? options.clientAuth ?? 'body',
     authorizeParams: options.authorizeParams ?? {},
     tokenParams: options.tokenParams ?? {},
     refreshParams: options.refreshParams ?? {},

@@ -36,7 +36,8 @@ export interface IntegrationSpec {
   servedHint?: string;
   /** A path prefix; `{field}` placeholders are filled from the context (each value URL-encoded). */
   basePath?: string;
-  validation?: UpstreamCall;
+  /** A cheap read that proves the credentials; a function of the context when it needs a context value. */
+  validation?: UpstreamCall | ((context: AccountContext) => UpstreamCall);
   rateLimit: RateLimitPolicy;
   errors: ErrorRules | ((response: UpstreamResponse) => VendorErrorVerdict | undefined);
   discoverOrigin?: IntegrationDefinition['discoverOrigin'];

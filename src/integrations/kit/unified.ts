@@ -36,6 +36,11 @@ export interface UnifiedOptions<R, U extends UnifiedRecord> {
   plan?: (query: ListQuery, base: UpstreamCall, caller: Caller) => Plan | Promise<Plan>;
   /** Reads one record (default: the resource's get; a 404 from the vendor means none). */
   get?: (caller: Caller, id: string) => Promise<unknown | undefined>;
+  /**
+   * Completes vendor records with further calls before `map` sees them, a page (or a got record) at a
+   * time: Capsule users get their email from their party records. Returns one record per record given.
+   */
+  enrich?: (caller: Caller, records: unknown[]) => Promise<R[]>;
 }
 
 interface State {
@@ -83,11 +88,20 @@ export function unifiedFrom<R, U extends UnifiedRecord>(
         next = { r: state.r, p: page.next };
       }
       next ??= state.r + 1 < requests.length ? { r: state.r + 1 } : undefined;
+      if (options.enrich && records.length > 0) records = await options.enrich(caller, records);
       return { records, raw: page.raw, next };
     },
   };
 
-  const get = options.get ?? (options.resource.get ? defaultGet(options.resource) : undefined);
+  const read = options.get ?? (options.resource.get ? defaultGet(options.resource) : undefined);
+  const enrich = options.enrich;
+  const get =
+    read && enrich
+      ? async (caller: Caller, id: string) => {
+          const record = await read(caller, id);
+          return record === undefined ? undefined : (await enrich(caller, [record]))[0];
+        }
+      : read;
   return {
     list: listing as UnifiedListMapping<unknown> | undefined,
     get,

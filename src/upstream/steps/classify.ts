@@ -1,7 +1,8 @@
 /**
  * Reads the vendor's answer with the integration's error rules: errors are recognised even when sent with
  * HTTP 200, and become AttemptFailures with the client-facing error (the vendor's body in `raw_response`):
- * vendor 4xx → the vendor's status; 5xx → 502; rate-limited → 429 with `Retry-After`; a refused credential
+ * vendor 4xx → the vendor's status; 5xx → 502; rate-limited → 429 with `Retry-After` (the vendor's, else
+ * the reset its rate-limit headers name, else the integration's window); a refused credential
  * → `unauthorized` (the auth step decides what it means for the account).
  */
 import { SwitchboardError } from '../../errors.ts';
@@ -16,7 +17,7 @@ export const classify: Step = (next) => async (exchange) => {
   const verdict = integration.detectError(outcome.response);
   if (!verdict) return outcome;
   const { response } = outcome;
-  // Without Retry-After, a vendor that declares its reset header says when its window reopens (Accelo).
+  // Without Retry-After, the reset the vendor's declared rate-limit header names (Accelo, Capsule).
   const waitMs = verdict.rateLimited
     ? (retryAfterMs(response) ?? resetInMs(response, rateLimit.headers))
     : undefined;
@@ -48,10 +49,22 @@ export function remoteError(
   waitMs?: number,
 ): SwitchboardError {
   const extras = { truto_is_remote_error: true, raw_response: response.body };
+  const permission = forbidden
+    ? {
+        truto_error_insight: {
+          missing_permission: {
+            description: `${label} refused the call: the account lacks a permission or an OAuth scope`,
+            value: message,
+          },
+        },
+      }
+    : {};
   if (clientStatus) {
+    // A vendor status Switchboard corrects (HighLevel's missing scope comes as a 401) keeps its insight.
     return new SwitchboardError('REMOTE_ERROR', `${label}: ${message}`, {
       ...extras,
       statusCode: clientStatus,
+      ...permission,
     });
   }
   if (rateLimited) {
@@ -74,16 +87,7 @@ export function remoteError(
   return new SwitchboardError('REMOTE_ERROR', `${label}: ${message}`, {
     ...extras,
     statusCode: response.status,
-    ...(forbidden
-      ? {
-          truto_error_insight: {
-            missing_permission: {
-              description: `${label} refused the call: the account lacks a permission or an OAuth scope`,
-              value: message,
-            },
-          },
-        }
-      : {}),
+    ...permission,
   });
 }
 

@@ -200,6 +200,27 @@ describe('client authentication', () => {
     }
   });
 
+  it('takes a method per grant type: the code in the body, refreshes with Basic only', async () => {
+    const emulator = await start({ clientAuth: { authorization_code: 'body', refresh_token: 'basic' } });
+    try {
+      const tokens = await exchange(emulator, { code: await codeFor(emulator) });
+      expect(tokens.status).toBe(200);
+      const refresh = { grant_type: 'refresh_token', refresh_token: String(tokens.json.refresh_token) };
+      const inBody = await postForm(`${emulator.url}/token`, {
+        ...refresh,
+        client_id: CLIENT.id,
+        client_secret: CLIENT.secret,
+      });
+      expect(inBody.status).toBe(401);
+      expect(inBody.json.error).toBe('invalid_client');
+      const withBasic = await postForm(`${emulator.url}/token`, refresh, { basic: CLIENT });
+      expect(withBasic.status).toBe(200);
+      expect(withBasic.json.access_token).toEqual(expect.any(String));
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('refuses a wrong secret and an unknown client with 401 invalid_client', async () => {
     const emulator = await start();
     try {

@@ -13,6 +13,8 @@ import { authenticateClient, type Params, parseScopes, triedBasic } from './clie
 import '../request-context.ts';
 import type { OAuthServer } from './server.ts';
 import {
+  type ClientAuthMethod,
+  type ClientAuthRule,
   type ErrorContext,
   type Grant,
   type GrantType,
@@ -134,9 +136,18 @@ function grantFor(server: OAuthServer, grantType: string, clientId: string, para
   }
 }
 
+/** The client authentication a grant type takes; revoke and introspect (no grant) take any named one. */
+export function clientAuthFor(rule: ClientAuthRule | undefined, grantType?: string): ClientAuthMethod {
+  if (rule === undefined || typeof rule === 'string') return rule ?? 'either';
+  const named = grantType === undefined ? undefined : rule[grantType as GrantType];
+  if (named) return named;
+  const methods = new Set(Object.values(rule));
+  return grantType === undefined && methods.size === 1 ? [...methods][0]! : 'either';
+}
+
 export function registerTokenRoutes(app: FastifyInstance, server: OAuthServer): void {
   const { paths } = server.options;
-  const method = server.options.clientAuth ?? 'either';
+  const method = clientAuthFor(server.options.clientAuth);
 
   app.post(paths.token, { config: { kitRoute: 'oauth-token' } }, async (request, reply) => {
     const latency = server.settings.tokenLatencyMs;
@@ -151,7 +162,12 @@ export function registerTokenRoutes(app: FastifyInstance, server: OAuthServer): 
       grantType = params.grant_type;
       const calls = server.store.stats.tokenCalls;
       calls[grantType ?? '(none)'] = (calls[grantType ?? '(none)'] ?? 0) + 1;
-      const client = authenticateClient(request, params, server.clients, method);
+      const client = authenticateClient(
+        request,
+        params,
+        server.clients,
+        clientAuthFor(server.options.clientAuth, grantType),
+      );
       if (!grantType) throw new OAuthError('invalid_request', 'grant_type is required');
       if (!GRANT_TYPES.includes(grantType))
         throw new OAuthError('unsupported_grant_type', `grant_type ${grantType} is not supported`);

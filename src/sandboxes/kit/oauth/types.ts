@@ -4,6 +4,8 @@ import type { FastifyRequest } from 'fastify';
 export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
 /** Where the token endpoint accepts client credentials (RFC 6749 §2.3.1). */
 export type ClientAuthMethod = 'basic' | 'body' | 'either';
+/** One method for every grant, or one per grant type (Keap: the code in the body, refreshes with Basic). */
+export type ClientAuthRule = ClientAuthMethod | Partial<Record<GrantType, ClientAuthMethod>>;
 export type PkceMode = 'required' | 'optional' | 'off';
 /** `rotating`: each refresh issues a new refresh token and the used one dies. `reusable`: it lives on. */
 export type RefreshMode = 'rotating' | 'reusable';
@@ -112,8 +114,8 @@ export interface OAuthServerOptions {
   clients: readonly OAuthClient[];
   /** Accounts a user may consent for (default one, `default`); the page offers a choice when several. */
   accounts?: readonly OAuthAccount[];
-  /** Default `either`. */
-  clientAuth?: ClientAuthMethod;
+  /** Default `either`; per grant type when the vendor authenticates grants differently (unnamed: `either`). */
+  clientAuth?: ClientAuthRule;
   /** Default `optional`: a challenge sent at authorize binds the code; `required` refuses requests without. */
   pkce?: PkceMode;
   /** Access-token lifetime in seconds (default 3600); null: no expiry and no `expires_in` (Salesforce). */
