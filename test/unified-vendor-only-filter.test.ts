@@ -39,9 +39,9 @@ describe('vendor-only filters', () => {
     expect(sandbox.control.stats().requests['/crm/v3/owners'] ?? 0).toBe(0);
   });
 
-  it('says in the meta route that the integration does not apply it', async () => {
+  it('leaves it out of the meta route, which lists only filters this integration can take', async () => {
     const meta = await server.request('GET', '/unified/crm/users/hubspot/meta/list');
-    expect(meta.body.query_schema.search_term.applied_by).toBe('not supported by this integration');
+    expect(meta.body.query_schema).not.toHaveProperty('search_term');
     expect(meta.body.query_schema.email.applied_by).toContain('vendor');
   });
 });

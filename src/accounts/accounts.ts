@@ -29,7 +29,7 @@ import {
 } from '../store/integrated-accounts.ts';
 import type { IntegratedAccountTable } from '../store/schema.ts';
 import { checkUpstreamOrigin } from '../upstream/host-guard.ts';
-import { sendUpstream } from '../upstream/http.ts';
+import { sendValidation } from './validation-request.ts';
 
 /** Account lifecycle events (`integrated_account:*`), delivered to webhook subscribers. */
 export type AccountEvent =
@@ -93,7 +93,6 @@ function checkContext(integration: IntegrationDefinition, context: AccountContex
   }
 }
 
-/** Runs the integration's validation call; returns the status to record and, if it failed, why. */
 /** Takes a slot in the account's outbound budget for one call; returns its release. */
 export type PaceValidation = (
   accountId: string,
@@ -108,24 +107,18 @@ export type FreshenImport = (
   context: AccountContext,
 ) => Promise<AccountContext>;
 
+/** Runs the integration's validation call; returns the status to record and, if it failed, why. */
 export async function validateCredentials(
   integration: IntegrationDefinition,
   origin: string,
   context: AccountContext,
   pace?: { take: PaceValidation; accountId: string; rateLimit: { calls: number; windowSeconds: number } },
 ): Promise<{ status: AccountStatus; lastError: string | null }> {
-  const validation = validationCall(integration, context);
-  if (!validation) return { status: 'active', lastError: null };
+  if (!validationCall(integration, context)) return { status: 'active', lastError: null };
   // The check counts against the account's vendor budget like any call (pacing errors reach the caller).
   const release = pace ? await pace.take(pace.accountId, integration, pace.rateLimit) : undefined;
   try {
-    const response = await sendUpstream({
-      ...validation,
-      origin,
-      basePath: basePathOf(integration, context),
-      auth: integration.authorize(context),
-      timeoutMs: VALIDATION_TIMEOUT_MS,
-    });
+    const response = (await sendValidation(integration, origin, context, VALIDATION_TIMEOUT_MS))!;
     const verdict = integration.detectError(response);
     if (!verdict) return { status: 'active', lastError: null };
     const why = verdict.unauthorized

@@ -92,7 +92,8 @@ export class OAuthFlow {
       });
       return this.#deps.flow.finish(record, integration, this.#accountContext(context, issued, lifted));
     }
-    const url = new URL(fillTemplate(app.authorizeUrl, { ...fields, ...record.context }));
+    const entered = { ...fields, ...record.context };
+    const url = new URL(fillTemplate(app.authorizeUrl, entered));
     if (!servesOAuth(kind, url) && !this.#deps.allowedUpstreamOrigins.includes(url.origin)) {
       throw new SwitchboardError(
         'UPSTREAM_HOST_NOT_ALLOWED',
@@ -130,7 +131,9 @@ export class OAuthFlow {
       redirect_uri: this.redirectUri,
       state,
     };
-    if (app.scopes.length > 0) params['scope'] = app.scopes.join(kind.scopeSeparator);
+    // Scopes may name the account's own resource (Dynamics: `{org_url}/.default`).
+    if (app.scopes.length > 0)
+      params['scope'] = app.scopes.map((scope) => fillTemplate(scope, entered)).join(kind.scopeSeparator);
     if (kind.pkce) {
       params['code_challenge'] = createHash('sha256').update(verifier).digest('base64url');
       params['code_challenge_method'] = 'S256';

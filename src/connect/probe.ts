@@ -2,13 +2,8 @@
  * One validation call with the outcome told apart (accepted, refused, unreachable, vendor failure), for
  * integrations that cannot discover their host. Nothing is stored; secrets never enter the messages.
  */
-import {
-  type AccountContext,
-  basePathOf,
-  type IntegrationDefinition,
-  validationCall,
-} from '../integrations/types.ts';
-import { sendUpstream } from '../upstream/http.ts';
+import { sendValidation } from '../accounts/validation-request.ts';
+import type { AccountContext, IntegrationDefinition } from '../integrations/types.ts';
 
 const PROBE_TIMEOUT_MS = 10_000;
 
@@ -23,21 +18,14 @@ export async function probeCredentials(
   origin: string,
   context: AccountContext,
 ): Promise<ProbeOutcome> {
-  const validation = validationCall(integration, context);
-  if (!validation) return { kind: 'ok' };
-  let response: Awaited<ReturnType<typeof sendUpstream>>;
+  let response: Awaited<ReturnType<typeof sendValidation>>;
   try {
-    response = await sendUpstream({
-      ...validation,
-      origin,
-      basePath: basePathOf(integration, context),
-      auth: integration.authorize(context),
-      timeoutMs: PROBE_TIMEOUT_MS,
-    });
+    response = await sendValidation(integration, origin, context, PROBE_TIMEOUT_MS);
   } catch (error) {
     const code = (error as { code?: string }).code;
     return { kind: 'unreachable', message: `could not reach ${origin}${code ? ` (${code})` : ''}` };
   }
+  if (!response) return { kind: 'ok' };
   const verdict = integration.detectError(response);
   if (!verdict) return { kind: 'ok' };
   if (verdict.unauthorized) return { kind: 'unauthorized', message: verdict.message };

@@ -31,22 +31,7 @@ crmUsersContract({
         sandbox.control.addFault({ ...rule, pathPrefix: rule.pathPrefix ?? '/api/v0/staff' }),
       clearFaults: () => sandbox.control.clearFaults(),
       close: () => sandbox.close(),
+      oauthApp: sandbox.oauth,
     } satisfies AcceloUnderTest;
-  },
-  async afterLink(server, vendor) {
-    const { oauth } = (vendor as AcceloUnderTest).sandbox;
-    const installed = await server.request('GET', '/environment-integration');
-    const accelo = installed.body.result.find(
-      (r: { integration_id: string }) => r.integration_id === 'accelo',
-    );
-    const patched = await server.request('PATCH', `/environment-integration/${accelo.id}`, {
-      oauth_app: {
-        client_id: oauth.clientId,
-        client_secret: oauth.clientSecret,
-        authorize_url: oauth.authorizeUrl,
-        token_url: oauth.tokenUrl,
-      },
-    });
-    if (patched.status !== 200) throw new Error(patched.text);
   },
 });

@@ -5,11 +5,8 @@
  */
 import { startAttioSandbox, type WorkspaceMember } from '../../src/sandboxes/attio/index.ts';
 import { crmUsersContract, type VendorUnderTest } from './crm-users.ts';
-import { type EmulatorOAuthApp, useEmulatorOAuthApp } from './oauth-app.ts';
 
-type AttioUnderTest = VendorUnderTest & { oauthApp: EmulatorOAuthApp };
-
-async function start(link: 'oauth2' | 'api_key', users: number, seed: number): Promise<AttioUnderTest> {
+async function start(link: 'oauth2' | 'api_key', users: number, seed: number): Promise<VendorUnderTest> {
   const sandbox = await startAttioSandbox({ users, seed, rateLimit: null });
   const tokens = sandbox.control.oauth.issueTokens({ scopes: ['user_management:read'], refresh: false });
   return {
@@ -40,8 +37,5 @@ for (const link of ['oauth2', 'api_key'] as const) {
     pageSize: 25,
     start: ({ users, seed }) => start(link, users, seed),
     // The environment's app is the one the token came from (a refused token is then reported as revoked).
-    async afterLink(server, vendor) {
-      if (link === 'oauth2') await useEmulatorOAuthApp(server, 'attio', (vendor as AttioUnderTest).oauthApp);
-    },
   });
 }

@@ -32,6 +32,7 @@ async function start(auth: 'oauth2' | 'api_key', users: number, seed: number): P
     addFault: (rule) => sandbox.control.addFault({ ...rule, pathPrefix: rule.pathPrefix ?? '/api/v2/users' }),
     clearFaults: () => sandbox.control.clearFaults(),
     close: () => sandbox.close(),
+    oauthApp: sandbox.oauth,
   };
 }
 
@@ -41,22 +42,5 @@ for (const auth of ['oauth2', 'api_key'] as const) {
     label: `capsule (${auth})`,
     pageSize: 25,
     start: ({ users, seed }) => start(auth, users, seed),
-    async afterLink(server, vendor) {
-      if (auth !== 'oauth2') return;
-      const { oauth } = (vendor as CapsuleUnderTest).sandbox;
-      const installed = await server.request('GET', '/environment-integration');
-      const capsule = installed.body.result.find(
-        (r: { integration_id: string }) => r.integration_id === 'capsule',
-      );
-      const patched = await server.request('PATCH', `/environment-integration/${capsule.id}`, {
-        oauth_app: {
-          client_id: oauth.clientId,
-          client_secret: oauth.clientSecret,
-          authorize_url: oauth.authorizeUrl,
-          token_url: oauth.tokenUrl,
-        },
-      });
-      if (patched.status !== 200) throw new Error(patched.text);
-    },
   });
 }

@@ -1,7 +1,6 @@
 /** The crm/users contract over Close: once linked by OAuth (imported tokens), once by an API key. */
 import { type CloseUser, startCloseSandbox } from '../../src/sandboxes/close/index.ts';
 import { crmUsersContract, type VendorUnderTest } from './crm-users.ts';
-import { type EmulatorOAuthApp, useEmulatorOAuthApp } from './oauth-app.ts';
 
 async function start(auth: 'oauth2' | 'api_key', users: number, seed: number) {
   const sandbox = await startCloseSandbox({ users, seed, rateLimit: null });
@@ -27,7 +26,7 @@ async function start(auth: 'oauth2' | 'api_key', users: number, seed: number) {
     clearFaults: () => sandbox.control.clearFaults(),
     close: () => sandbox.close(),
     oauthApp: sandbox.oauth,
-  } satisfies VendorUnderTest & { oauthApp: EmulatorOAuthApp };
+  } satisfies VendorUnderTest;
 }
 
 for (const auth of ['oauth2', 'api_key'] as const) {
@@ -36,11 +35,5 @@ for (const auth of ['oauth2', 'api_key'] as const) {
     label: `close (${auth})`,
     pageSize: 25,
     start: ({ users, seed }) => start(auth, users, seed),
-    async afterLink(server, vendor) {
-      if (auth === 'oauth2') {
-        const app = (vendor as VendorUnderTest & { oauthApp: EmulatorOAuthApp }).oauthApp;
-        await useEmulatorOAuthApp(server, 'close', app);
-      }
-    },
   });
 }

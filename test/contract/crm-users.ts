@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { walkPages } from '../support/unified.ts';
 import { finished } from '../sync-support.ts';
+import { type EmulatorOAuthApp, useEmulatorOAuthApp } from './oauth-app.ts';
 
 export interface VendorUnderTest {
   /** The emulator's origin (allowed as an upstream origin for the test server). */
@@ -33,6 +34,8 @@ export interface VendorUnderTest {
   addFault(rule: { kind: 'error'; status: number; times?: number; pathPrefix?: string }): void;
   clearFaults(): void;
   close(): Promise<void>;
+  /** The emulator's OAuth app: set as the environment's, so that refreshes and the connect page reach it. */
+  oauthApp?: EmulatorOAuthApp;
 }
 
 export interface CrmUsersFixture {
@@ -46,8 +49,6 @@ export interface CrmUsersFixture {
   start(options: { users: number; seed: number }): Promise<VendorUnderTest>;
   /** Extra environment for the test server (e.g. an OAuth app's token URL override allowed). */
   serverEnv?: (vendor: VendorUnderTest) => Record<string, string>;
-  /** Runs once the account exists (e.g. to set the environment's OAuth app for refreshes). */
-  afterLink?: (server: TestServer, vendor: VendorUnderTest, accountId: string) => Promise<void>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: records are whatever JSON the server answered
@@ -74,6 +75,7 @@ export function crmUsersContract(fixture: CrmUsersFixture): void {
         SWITCHBOARD_JOBS_POLL_MS: '100',
         ...(fixture.serverEnv?.(vendor) ?? {}),
       });
+      if (vendor.oauthApp) await useEmulatorOAuthApp(server, fixture.integration, vendor.oauthApp);
       const created = await server.request('POST', '/integrated-account', {
         integration: fixture.integration,
         tenant_id: 'contract',
@@ -82,7 +84,6 @@ export function crmUsersContract(fixture: CrmUsersFixture): void {
       expect(created.status, created.text).toBe(201);
       expect(created.body.status, created.body.last_error).toBe('active');
       accountId = created.body.id;
-      await fixture.afterLink?.(server, vendor, accountId);
       walked = await walkPages(server, list());
     });
     afterAll(async () => {

@@ -33,7 +33,7 @@ async function start(auth: 'oauth2' | 'api_key', users: number, seed: number): P
     clearFaults: () => sandbox.control.clearFaults(),
     close: () => sandbox.close(),
     oauthApp: sandbox.oauth,
-  } as VendorUnderTest & { oauthApp: typeof sandbox.oauth };
+  } satisfies VendorUnderTest;
 }
 
 for (const auth of ['oauth2', 'api_key'] as const) {
@@ -42,26 +42,5 @@ for (const auth of ['oauth2', 'api_key'] as const) {
     label: `hubspot (${auth})`,
     pageSize: 25,
     start: ({ users, seed }) => start(auth, users, seed),
-    async afterLink(server, vendor) {
-      if (auth !== 'oauth2') return;
-      const app = (
-        vendor as VendorUnderTest & {
-          oauthApp: { clientId: string; clientSecret: string; authorizeUrl: string; tokenUrl: string };
-        }
-      ).oauthApp;
-      const installed = await server.request('GET', '/environment-integration');
-      const hubspot = installed.body.result.find(
-        (r: { integration_id: string }) => r.integration_id === 'hubspot',
-      );
-      const patched = await server.request('PATCH', `/environment-integration/${hubspot.id}`, {
-        oauth_app: {
-          client_id: app.clientId,
-          client_secret: app.clientSecret,
-          authorize_url: app.authorizeUrl,
-          token_url: app.tokenUrl,
-        },
-      });
-      if (patched.status !== 200) throw new Error(patched.text);
-    },
   });
 }

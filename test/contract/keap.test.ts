@@ -1,6 +1,5 @@
 /** The crm/users contract over Keap: once linked by OAuth (imported tokens), once by a Personal Access Token. */
 import { type KeapSandbox, type KeapUser, startKeapSandbox } from '../../src/sandboxes/keap/index.ts';
-import type { TestServer } from '../support/server.ts';
 import { crmUsersContract, type VendorUnderTest } from './crm-users.ts';
 
 type KeapUnderTest = VendorUnderTest & { sandbox: KeapSandbox };
@@ -31,22 +30,8 @@ async function start(auth: 'oauth2' | 'api_key', users: number, seed: number): P
       sandbox.control.addFault({ ...rule, pathPrefix: rule.pathPrefix ?? '/crm/rest/v2/users' }),
     clearFaults: () => sandbox.control.clearFaults(),
     close: () => sandbox.close(),
+    oauthApp: sandbox.oauth,
   };
-}
-
-/** Points the environment's Keap OAuth app at the emulator, so that refreshes reach it. */
-async function useEmulatorOAuthApp(server: TestServer, sandbox: KeapSandbox): Promise<void> {
-  const installed = await server.request('GET', '/environment-integration');
-  const keap = installed.body.result.find((r: { integration_id: string }) => r.integration_id === 'keap');
-  const patched = await server.request('PATCH', `/environment-integration/${keap.id}`, {
-    oauth_app: {
-      client_id: sandbox.oauth.clientId,
-      client_secret: sandbox.oauth.clientSecret,
-      authorize_url: sandbox.oauth.authorizeUrl,
-      token_url: sandbox.oauth.tokenUrl,
-    },
-  });
-  if (patched.status !== 200) throw new Error(patched.text);
 }
 
 for (const auth of ['oauth2', 'api_key'] as const) {
@@ -55,8 +40,5 @@ for (const auth of ['oauth2', 'api_key'] as const) {
     label: `keap (${auth})`,
     pageSize: 25,
     start: ({ users, seed }) => start(auth, users, seed),
-    async afterLink(server, vendor) {
-      if (auth === 'oauth2') await useEmulatorOAuthApp(server, (vendor as KeapUnderTest).sandbox);
-    },
   });
 }

@@ -6,7 +6,6 @@
 import { USER_FIELDS } from '../../src/integrations/mondaycrm/integration.ts';
 import { type MondayUser, startMondaySandbox } from '../../src/sandboxes/mondaycrm/index.ts';
 import { crmUsersContract, type VendorUnderTest } from './crm-users.ts';
-import { type EmulatorOAuthApp, useEmulatorOAuthApp } from './oauth-app.ts';
 
 for (const auth of ['oauth2', 'api_key'] as const) {
   crmUsersContract({
@@ -20,7 +19,7 @@ for (const auth of ['oauth2', 'api_key'] as const) {
         accessExpiresIn: null,
         refresh: false,
       });
-      const vendor: VendorUnderTest & { oauthApp: EmulatorOAuthApp } = {
+      const vendor: VendorUnderTest = {
         url: sandbox.url,
         // Not refreshable: a refused token must end in needs_reauth.
         auth: 'api_key',
@@ -40,14 +39,6 @@ for (const auth of ['oauth2', 'api_key'] as const) {
         oauthApp: sandbox.oauth,
       };
       return vendor;
-    },
-    async afterLink(server, vendor) {
-      if (auth === 'oauth2')
-        await useEmulatorOAuthApp(
-          server,
-          'mondaycrm',
-          (vendor as VendorUnderTest & { oauthApp: EmulatorOAuthApp }).oauthApp,
-        );
     },
   });
 }

@@ -4,7 +4,8 @@ import type { TestServer } from '../support/server.ts';
 export interface EmulatorOAuthApp {
   clientId: string;
   clientSecret: string;
-  authorizeUrl: string;
+  /** Absent for a grant without a consent page (client credentials). */
+  authorizeUrl?: string;
   tokenUrl: string;
 }
 

@@ -1,7 +1,6 @@
 /** The crm/users contract over Outreach, linked by OAuth (imported tokens; Outreach has no API keys). */
 import { type OutreachUser, startOutreachSandbox } from '../../src/sandboxes/outreach/index.ts';
 import { crmUsersContract, type VendorUnderTest } from './crm-users.ts';
-import { type EmulatorOAuthApp, useEmulatorOAuthApp } from './oauth-app.ts';
 
 crmUsersContract({
   integration: 'outreach',
@@ -10,7 +9,7 @@ crmUsersContract({
   async start({ users, seed }) {
     const sandbox = await startOutreachSandbox({ users, seed, rateLimit: null });
     const tokens = sandbox.control.oauth.issueTokens({ scopes: ['users.read'] });
-    const vendor: VendorUnderTest & { oauthApp: EmulatorOAuthApp } = {
+    const vendor: VendorUnderTest = {
       url: sandbox.url,
       auth: 'oauth2',
       context: {
@@ -35,10 +34,4 @@ crmUsersContract({
     };
     return vendor;
   },
-  afterLink: (server, vendor) =>
-    useEmulatorOAuthApp(
-      server,
-      'outreach',
-      (vendor as VendorUnderTest & { oauthApp: EmulatorOAuthApp }).oauthApp,
-    ),
 });

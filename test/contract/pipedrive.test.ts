@@ -1,7 +1,6 @@
 /** The crm/users contract over Pipedrive: once linked by OAuth (imported tokens), once by an API token. */
 import { type PipedriveUser, startPipedriveSandbox } from '../../src/sandboxes/pipedrive/index.ts';
 import { crmUsersContract, type VendorUnderTest } from './crm-users.ts';
-import { type EmulatorOAuthApp, useEmulatorOAuthApp } from './oauth-app.ts';
 
 async function start(auth: 'oauth2' | 'api_key', users: number, seed: number) {
   const sandbox = await startPipedriveSandbox({ users, seed, rateLimit: null });
@@ -27,7 +26,7 @@ async function start(auth: 'oauth2' | 'api_key', users: number, seed: number) {
     clearFaults: () => sandbox.control.clearFaults(),
     close: () => sandbox.close(),
     oauthApp: sandbox.oauth,
-  } satisfies VendorUnderTest & { oauthApp: EmulatorOAuthApp };
+  } satisfies VendorUnderTest;
 }
 
 for (const auth of ['oauth2', 'api_key'] as const) {
@@ -36,13 +35,5 @@ for (const auth of ['oauth2', 'api_key'] as const) {
     label: `pipedrive (${auth})`,
     pageSize: 25,
     start: ({ users, seed }) => start(auth, users, seed),
-    async afterLink(server, vendor) {
-      if (auth === 'oauth2')
-        await useEmulatorOAuthApp(
-          server,
-          'pipedrive',
-          (vendor as VendorUnderTest & { oauthApp: EmulatorOAuthApp }).oauthApp,
-        );
-    },
   });
 }

@@ -28,6 +28,7 @@ async function start(users: number, seed: number): Promise<Vendor> {
       sandbox.control.addFault({ ...rule, pathPrefix: rule.pathPrefix ?? '/services/data' }),
     clearFaults: () => sandbox.control.clearFaults(),
     close: () => sandbox.close(),
+    oauthApp: sandbox.oauth,
   };
 }
 
@@ -38,20 +39,4 @@ crmUsersContract({
   pageSize: 200,
   users: 450,
   start: ({ users, seed }) => start(users, seed),
-  async afterLink(server, vendor) {
-    const { oauth } = (vendor as Vendor).sandbox;
-    const installed = await server.request('GET', '/environment-integration');
-    const row = installed.body.result.find(
-      (r: { integration_id: string }) => r.integration_id === 'salesforce',
-    );
-    const patched = await server.request('PATCH', `/environment-integration/${row.id}`, {
-      oauth_app: {
-        client_id: oauth.clientId,
-        client_secret: oauth.clientSecret,
-        authorize_url: oauth.authorizeUrl,
-        token_url: oauth.tokenUrl,
-      },
-    });
-    if (patched.status !== 200) throw new Error(patched.text);
-  },
 });

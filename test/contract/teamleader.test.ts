@@ -2,8 +2,6 @@
 import { startTeamleaderSandbox, type TeamleaderUser } from '../../src/sandboxes/teamleader/index.ts';
 import { crmUsersContract, type VendorUnderTest } from './crm-users.ts';
 
-type OAuthApp = { clientId: string; clientSecret: string; authorizeUrl: string; tokenUrl: string };
-
 crmUsersContract({
   integration: 'teamleader',
   pageSize: 25,
@@ -27,22 +25,6 @@ crmUsersContract({
       clearFaults: () => sandbox.control.clearFaults(),
       close: () => sandbox.close(),
       oauthApp: sandbox.oauth,
-    } as VendorUnderTest & { oauthApp: OAuthApp };
-  },
-  async afterLink(server, vendor) {
-    const app = (vendor as VendorUnderTest & { oauthApp: OAuthApp }).oauthApp;
-    const installed = await server.request('GET', '/environment-integration');
-    const row = installed.body.result.find(
-      (r: { integration_id: string }) => r.integration_id === 'teamleader',
-    );
-    const patched = await server.request('PATCH', `/environment-integration/${row.id}`, {
-      oauth_app: {
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        authorize_url: app.authorizeUrl,
-        token_url: app.tokenUrl,
-      },
-    });
-    if (patched.status !== 200) throw new Error(patched.text);
+    } satisfies VendorUnderTest;
   },
 });

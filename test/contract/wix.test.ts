@@ -2,8 +2,6 @@
 import { startWixSandbox, type WixContributor } from '../../src/sandboxes/wix/index.ts';
 import { crmUsersContract, type VendorUnderTest } from './crm-users.ts';
 
-type App = { appId: string; appSecret: string; tokenUrl: string };
-
 async function start(auth: 'oauth2' | 'api_key', users: number, seed: number): Promise<VendorUnderTest> {
   const sandbox = await startWixSandbox({ contributors: users, seed, rateLimit: null });
   return {
@@ -30,8 +28,12 @@ async function start(auth: 'oauth2' | 'api_key', users: number, seed: number): P
       sandbox.control.addFault({ ...rule, pathPrefix: rule.pathPrefix ?? '/roles-management' }),
     clearFaults: () => sandbox.control.clearFaults(),
     close: () => sandbox.close(),
-    app: sandbox.app,
-  } as VendorUnderTest & { app: App };
+    oauthApp: {
+      clientId: sandbox.app.appId,
+      clientSecret: sandbox.app.appSecret,
+      tokenUrl: sandbox.app.tokenUrl,
+    },
+  };
 }
 
 for (const auth of ['oauth2', 'api_key'] as const) {
@@ -40,15 +42,5 @@ for (const auth of ['oauth2', 'api_key'] as const) {
     label: `wix (${auth})`,
     pageSize: 25,
     start: ({ users, seed }) => start(auth, users, seed),
-    async afterLink(server, vendor) {
-      if (auth !== 'oauth2') return;
-      const app = (vendor as VendorUnderTest & { app: App }).app;
-      const installed = await server.request('GET', '/environment-integration');
-      const row = installed.body.result.find((r: { integration_id: string }) => r.integration_id === 'wix');
-      const patched = await server.request('PATCH', `/environment-integration/${row.id}`, {
-        oauth_app: { client_id: app.appId, client_secret: app.appSecret, token_url: app.tokenUrl },
-      });
-      if (patched.status !== 200) throw new Error(patched.text);
-    },
   });
 }

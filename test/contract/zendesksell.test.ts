@@ -1,12 +1,11 @@
 /** The crm/users contract over Zendesk Sell: once linked by OAuth (imported tokens), once by a personal access token. */
 import { type SellUser, startZendeskSellSandbox } from '../../src/sandboxes/zendesksell/index.ts';
 import { crmUsersContract, type VendorUnderTest } from './crm-users.ts';
-import { type EmulatorOAuthApp, useEmulatorOAuthApp } from './oauth-app.ts';
 
 async function start(auth: 'oauth2' | 'api_key', users: number, seed: number) {
   const sandbox = await startZendeskSellSandbox({ users, seed, rateLimit: null });
   const tokens = sandbox.control.oauth.issueTokens({ scopes: ['read'] });
-  const vendor: VendorUnderTest & { oauthApp: EmulatorOAuthApp } = {
+  const vendor: VendorUnderTest = {
     url: sandbox.url,
     auth,
     context:
@@ -37,13 +36,5 @@ for (const auth of ['oauth2', 'api_key'] as const) {
     label: `zendesksell (${auth})`,
     pageSize: 25,
     start: ({ users, seed }) => start(auth, users, seed),
-    async afterLink(server, vendor) {
-      if (auth === 'oauth2')
-        await useEmulatorOAuthApp(
-          server,
-          'zendesksell',
-          (vendor as VendorUnderTest & { oauthApp: EmulatorOAuthApp }).oauthApp,
-        );
-    },
   });
 }

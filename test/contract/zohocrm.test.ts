@@ -26,6 +26,7 @@ async function start(users: number, seed: number): Promise<Vendor> {
     addFault: (rule) => sandbox.control.addFault({ ...rule, pathPrefix: rule.pathPrefix ?? '/crm/' }),
     clearFaults: () => sandbox.control.clearFaults(),
     close: () => sandbox.close(),
+    oauthApp: sandbox.oauth,
   };
 }
 
@@ -34,18 +35,4 @@ crmUsersContract({
   label: 'zohocrm (oauth2)',
   pageSize: 25,
   start: ({ users, seed }) => start(users, seed),
-  async afterLink(server, vendor) {
-    const { oauth } = (vendor as Vendor).sandbox;
-    const installed = await server.request('GET', '/environment-integration');
-    const row = installed.body.result.find((r: { integration_id: string }) => r.integration_id === 'zohocrm');
-    const patched = await server.request('PATCH', `/environment-integration/${row.id}`, {
-      oauth_app: {
-        client_id: oauth.clientId,
-        client_secret: oauth.clientSecret,
-        authorize_url: oauth.authorizeUrl,
-        token_url: oauth.tokenUrl,
-      },
-    });
-    if (patched.status !== 200) throw new Error(patched.text);
-  },
 });

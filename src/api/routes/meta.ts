@@ -69,21 +69,22 @@ export function describeMethod(spec: ResourceSpec, integration: IntegrationDefin
   }
   const list = mapping?.list;
   if (!list) throw notSupported(spec, integration, method);
+  // A filter only a vendor can apply is listed only where this vendor applies it.
   const filters = Object.fromEntries(
-    Object.entries(spec.filters).map(([name, filter]) => [
-      name,
-      {
-        type: filter.type,
-        operators: filter.ops,
-        ...(filter.values ? { values: filter.values } : {}),
-        description: filter.description,
-        applied_by: list.pushdown[name]
-          ? `vendor: ${list.pushdown[name]}${filter.vendorOnly ? '' : '; otherwise Switchboard'}`
-          : filter.vendorOnly
-            ? 'not supported by this integration'
+    Object.entries(spec.filters)
+      .filter(([name, filter]) => !filter.vendorOnly || list.pushdown[name])
+      .map(([name, filter]) => [
+        name,
+        {
+          type: filter.type,
+          operators: filter.ops,
+          ...(filter.values ? { values: filter.values } : {}),
+          description: filter.description,
+          applied_by: list.pushdown[name]
+            ? `vendor: ${list.pushdown[name]}${filter.vendorOnly ? '' : '; otherwise Switchboard'}`
             : 'switchboard',
-      },
-    ]),
+        },
+      ]),
   );
   return {
     method,
