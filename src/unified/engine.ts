@@ -16,6 +16,8 @@ export interface EngineCursor {
   p: number[];
   /** Page size, fixed for a whole walk (vendor page numbers depend on it). */
   n: number;
+  /** Records of the vendor page `s` already returned (its page was larger than the caller's limit). */
+  o?: number;
 }
 
 export interface UnifiedPage {
@@ -49,6 +51,8 @@ export async function fetchUnifiedPage(
   pageSize: number,
   cursor: EngineCursor | undefined,
   mapRecord?: (record: unknown) => UnifiedRecord | undefined,
+  /** Return at most `pageSize` records, splitting a larger vendor page (false: whole vendor pages). */
+  split = true,
 ): Promise<UnifiedPage> {
   const list = listMappingOf(spec, mapping, integration);
   for (const key of query.sort) {
@@ -87,8 +91,21 @@ export async function fetchUnifiedPage(
     const record = map(vendorRecord);
     if (record !== undefined && (local.length === 0 || matches(spec, record, local))) records.push(record);
   }
+  // Some vendors answer more than was asked (Salesforce's smallest batch is 200, Pipedrive lists every
+  // user at once): the rest of the page is the next page, read again from the same vendor page state.
+  const from = cursor?.o ?? 0;
+  const until = split && list.rereadablePages !== false ? from + pageSize : records.length;
+  if (until < records.length) {
+    return {
+      records: records.slice(from, until),
+      raw: page.raw,
+      next: { s: state, p: pushedIndexes, n: pageSize, o: until },
+      pushed,
+      local,
+    };
+  }
   return {
-    records,
+    records: from > 0 ? records.slice(from) : records,
     raw: page.raw,
     next: page.next === undefined ? undefined : { s: page.next, p: pushedIndexes, n: pageSize },
     pushed,
@@ -108,7 +125,17 @@ export async function* walkUnified(
   const map = await mapping.mapper(caller);
   let cursor: EngineCursor | undefined;
   do {
-    const page = await fetchUnifiedPage(caller, spec, mapping, integration, query, pageSize, cursor, map);
+    const page = await fetchUnifiedPage(
+      caller,
+      spec,
+      mapping,
+      integration,
+      query,
+      pageSize,
+      cursor,
+      map,
+      false,
+    );
     yield* page.records;
     cursor = page.next;
   } while (cursor);

@@ -111,6 +111,9 @@ export class UnifiedService {
       parsed.query,
       pageSize,
       cursor,
+      undefined,
+      // The raw format is the vendor's page as it came.
+      parsed.output.format !== 'raw',
     );
     const nextCursor = page.next
       ? encodeCursor(this.#deps.keyring, { k: key, a: caller.accountId, h: hash, e: page.next })

@@ -74,6 +74,11 @@ export interface Page<S> {
 export interface UnifiedListMapping<S = unknown> {
   /** The vendor's largest page. */
   maxPageSize: number;
+  /**
+   * False when a page state cannot be fetched twice (Salesforce's query cursors close): a vendor page larger
+   * than the caller's limit is then returned whole instead of split across cursors.
+   */
+  rereadablePages?: boolean;
   /** Sort fields the vendor can apply. Other sort fields are refused (400): sorting one page locally would lie. */
   sortable: readonly string[];
   /** For the meta route: which filters the vendor applies, and how. Unlisted filters are applied by Switchboard. */

@@ -35,7 +35,7 @@ async function start(users: number, seed: number): Promise<Vendor> {
 crmUsersContract({
   integration: 'salesforce',
   label: 'salesforce (oauth2)',
-  // Salesforce's smallest query batch is 200 records.
+  // Salesforce's smallest query batch is 200 records (and a batch cannot be read twice to split it).
   pageSize: 200,
   users: 450,
   start: ({ users, seed }) => start(users, seed),

@@ -32,6 +32,8 @@ export interface ListDefinition<S = unknown> {
   maxPageSize?: number;
   /** The page size used when the caller names none (default min(100, max)). */
   defaultPageSize?: number;
+  /** False when the vendor's page state is single use (see `UnifiedListMapping.rereadablePages`). */
+  rereadablePages?: boolean;
 }
 
 export interface GetDefinition {

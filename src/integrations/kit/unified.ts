@@ -48,8 +48,6 @@ interface State {
   r: number;
   /** The paginator's state within it. */
   p?: unknown;
-  /** A list the vendor does not page: how many records earlier pages took. */
-  k?: number;
 }
 
 export function unifiedFrom<R, U extends UnifiedRecord>(
@@ -65,6 +63,7 @@ export function unifiedFrom<R, U extends UnifiedRecord>(
 
   const listing: UnifiedListMapping<State> | undefined = list && {
     maxPageSize: list.maxPageSize ?? 1000,
+    rereadablePages: list.rereadablePages ?? true,
     sortable: options.sortable ?? [],
     pushdown: options.pushdown ?? {},
     async plan(caller, query) {
@@ -78,15 +77,9 @@ export function unifiedFrom<R, U extends UnifiedRecord>(
       const page = await fetchListPage(caller, list, request, state.p, unpaged ? undefined : pageSize, {
         primary: true,
       });
+      // A list the vendor does not page comes whole; the engine splits it into the caller's pages.
       let records = page.records;
-      let next: State | undefined;
-      if (unpaged) {
-        const skip = state.k ?? 0;
-        records = page.records.slice(skip, skip + pageSize);
-        if (skip + pageSize < page.records.length) next = { r: state.r, k: skip + pageSize };
-      } else if (page.next !== undefined) {
-        next = { r: state.r, p: page.next };
-      }
+      let next: State | undefined = page.next !== undefined ? { r: state.r, p: page.next } : undefined;
       next ??= state.r + 1 < requests.length ? { r: state.r + 1 } : undefined;
       if (options.enrich && records.length > 0) records = await options.enrich(caller, records);
       return { records, raw: page.raw, next };

@@ -64,6 +64,8 @@ const users = resource({
     records: 'records',
     maxPageSize: 2000,
     defaultPageSize: 200,
+    // A finished query cursor is closed: a batch cannot be read twice to split it.
+    rereadablePages: false,
   },
   get: {
     request: {
