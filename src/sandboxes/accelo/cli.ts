@@ -1,5 +1,5 @@
 /** `switchboard sandbox accelo [--port 8410] [--staff 150] [--deployment planet-express] [--rate-limit 5000] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startAcceloSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -20,9 +20,7 @@ export function run(argv: string[]): Promise<void> {
       '--auto-approve          OAuth authorize redirects at once, without the consent page',
     ],
     start: (flags) => {
-      const calls = flags.extra['rate-limit'] === undefined ? 5000 : Number(flags.extra['rate-limit']);
-      if (!Number.isInteger(calls) || calls < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const calls = countFlag(flags.extra['rate-limit'], 'rate-limit', 5000);
       const deployment = flags.extra.deployment as string | undefined;
       if (deployment !== undefined && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(deployment))
         throw new Error('--deployment must be a lower-case DNS label');

@@ -1,5 +1,5 @@
 /** `switchboard sandbox activecampaign [--port 8411] [--users 60] [--account youraccountname] [--token KEY] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startActiveCampaignSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -16,9 +16,7 @@ export function run(argv: string[]): Promise<void> {
       '--rate-limit N          calls per second per account (default 5; 0 = off)',
     ],
     start: (flags) => {
-      const calls = flags.extra['rate-limit'] === undefined ? 5 : Number(flags.extra['rate-limit']);
-      if (!Number.isInteger(calls) || calls < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const calls = countFlag(flags.extra['rate-limit'], 'rate-limit', 5);
       const account = flags.extra.account as string | undefined;
       if (account !== undefined && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(account))
         throw new Error('--account must be a lower-case DNS label');

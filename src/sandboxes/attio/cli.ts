@@ -1,5 +1,5 @@
 /** `switchboard sandbox attio [--port 8686] [--users 200] [--seed 42] [--token API_KEY] [--client-id ID] …` */
-import { numberFlag, runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startAttioSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -19,9 +19,7 @@ export function run(argv: string[]): Promise<void> {
       '--auto-approve          OAuth authorize redirects at once, without the consent page',
     ],
     start: (flags) => {
-      const calls = numberFlag(flags.extra['rate-limit'], 'rate-limit', 100);
-      if (!Number.isInteger(calls) || calls < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const calls = countFlag(flags.extra['rate-limit'], 'rate-limit', 100);
       return startAttioSandbox({
         port: flags.port,
         host: flags.host,

@@ -1,5 +1,5 @@
 /** `switchboard sandbox close [--port 8585] [--users 200] [--seed 42] [--token API_KEY] [--client-id ID] …` */
-import { numberFlag, runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startCloseSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -17,9 +17,7 @@ export function run(argv: string[]): Promise<void> {
       '--auto-approve          OAuth authorize redirects at once, without the consent page',
     ],
     start: (flags) => {
-      const calls = numberFlag(flags.extra['rate-limit'], 'rate-limit', 20);
-      if (!Number.isInteger(calls) || calls < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const calls = countFlag(flags.extra['rate-limit'], 'rate-limit', 20);
       return startCloseSandbox({
         port: flags.port,
         host: flags.host,

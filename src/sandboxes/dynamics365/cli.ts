@@ -1,5 +1,5 @@
 /** `switchboard sandbox dynamics365 [--port 8585] [--users 200] [--org-url https://contoso.crm.dynamics.com] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startDynamicsSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -18,9 +18,7 @@ export function run(argv: string[]): Promise<void> {
       '--auto-approve          OAuth authorize redirects at once, without the consent page',
     ],
     start: (flags) => {
-      const limit = flags.extra['rate-limit'] === undefined ? 6000 : Number(flags.extra['rate-limit']);
-      if (!Number.isInteger(limit) || limit < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const limit = countFlag(flags.extra['rate-limit'], 'rate-limit', 6000);
       const orgUrl = flags.extra['org-url'] as string | undefined;
       if (orgUrl !== undefined && !/^https:\/\/[a-z0-9-]+\.crm\d*\.dynamics\.com$/.test(orgUrl))
         throw new Error('--org-url must look like https://<org>.crm<N>.dynamics.com');

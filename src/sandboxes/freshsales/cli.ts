@@ -1,12 +1,6 @@
 /** `switchboard sandbox freshsales [--port 8286] [--users 60] [--seed 42] [--token API_KEY] [--per-hour 1000] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startFreshsalesSandbox } from './index.ts';
-
-function count(value: unknown, name: string, fallback: number): number {
-  const n = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
-  return n;
-}
 
 export function run(argv: string[]): Promise<void> {
   return runEmulatorCli(argv, {
@@ -20,8 +14,8 @@ export function run(argv: string[]): Promise<void> {
       '--per-hour N            calls an hour per account (default 1000, the Growth plan)',
     ],
     start: (flags) => {
-      const perMinute = count(flags.extra['per-minute'], 'per-minute', 400);
-      const perHour = count(flags.extra['per-hour'], 'per-hour', 1000);
+      const perMinute = countFlag(flags.extra['per-minute'], 'per-minute', 400);
+      const perHour = countFlag(flags.extra['per-hour'], 'per-hour', 1000);
       return startFreshsalesSandbox({
         port: flags.port,
         host: flags.host,

@@ -1,5 +1,5 @@
 /** `switchboard sandbox highlevel [--port 8686] [--users 200] [--seed 42] [--token T] [--client-id ID] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startHighLevelSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -17,9 +17,7 @@ export function run(argv: string[]): Promise<void> {
       '--auto-approve          OAuth chooselocation redirects at once, for the main location',
     ],
     start: (flags) => {
-      const calls = flags.extra['rate-limit'] === undefined ? 100 : Number(flags.extra['rate-limit']);
-      if (!Number.isInteger(calls) || calls < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const calls = countFlag(flags.extra['rate-limit'], 'rate-limit', 100);
       return startHighLevelSandbox({
         port: flags.port,
         host: flags.host,

@@ -1,5 +1,5 @@
 /** `switchboard sandbox hubspot [--port 8282] [--owners 200] [--seed 42] [--token T] [--client-id ID] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startHubSpotSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -18,9 +18,7 @@ export function run(argv: string[]): Promise<void> {
       '--auto-approve          OAuth authorize redirects at once, without the consent page',
     ],
     start: (flags) => {
-      const calls = flags.extra['rate-limit'] === undefined ? 100 : Number(flags.extra['rate-limit']);
-      if (!Number.isInteger(calls) || calls < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const calls = countFlag(flags.extra['rate-limit'], 'rate-limit', 100);
       return startHubSpotSandbox({
         port: flags.port,
         host: flags.host,

@@ -1,5 +1,5 @@
 /** `switchboard sandbox insightly [--port 8412] [--users 120] [--pod na1] [--token KEY] [--rate-limit 10] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startInsightlySandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -18,13 +18,8 @@ export function run(argv: string[]): Promise<void> {
       '--daily-limit N         calls per day per instance (default 20000)',
     ],
     start: (flags) => {
-      const perSecond = flags.extra['rate-limit'] === undefined ? 10 : Number(flags.extra['rate-limit']);
-      const daily = flags.extra['daily-limit'] === undefined ? 20_000 : Number(flags.extra['daily-limit']);
-      for (const [name, n] of [
-        ['rate-limit', perSecond],
-        ['daily-limit', daily],
-      ] as const)
-        if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
+      const perSecond = countFlag(flags.extra['rate-limit'], 'rate-limit', 10);
+      const daily = countFlag(flags.extra['daily-limit'], 'daily-limit', 20_000);
       const pod = flags.extra.pod as string | undefined;
       if (pod !== undefined && !/^[a-z]{2,4}[0-9]{1,2}$/.test(pod))
         throw new Error('--pod must look like na1');

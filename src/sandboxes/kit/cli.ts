@@ -85,6 +85,13 @@ export function numberFlag(value: unknown, name: string, fallback: number): numb
   return n;
 }
 
+/** A count flag (a rate limit, a burst): a non-negative integer, 0 usually meaning "off". */
+export function countFlag(value: unknown, name: string, fallback: number): number {
+  const n = numberFlag(value, name, fallback);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
+  return n;
+}
+
 /** Fault rules from the fault flags (empty when none is given). */
 export function faultsFromFlags(values: Record<string, unknown>): FaultRule[] {
   const pathPrefix = values['fault-path'] as string | undefined;

@@ -1,5 +1,5 @@
 /** `switchboard sandbox mondaycrm [--port 8287] [--users 200] [--seed 42] [--token T] [--client-id ID] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startMondaySandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -13,9 +13,7 @@ export function run(argv: string[]): Promise<void> {
       '--daily-limit N         calls per day (default 1000, Basic/Standard plans; 0 = no limits)',
     ],
     start: (flags) => {
-      const daily = flags.extra['daily-limit'] === undefined ? 1000 : Number(flags.extra['daily-limit']);
-      if (!Number.isInteger(daily) || daily < 0)
-        throw new Error('--daily-limit must be a non-negative integer');
+      const daily = countFlag(flags.extra['daily-limit'], 'daily-limit', 1000);
       return startMondaySandbox({
         port: flags.port,
         host: flags.host,

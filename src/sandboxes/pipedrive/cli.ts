@@ -1,5 +1,5 @@
 /** `switchboard sandbox pipedrive [--port 8484] [--users 200] [--seed 42] [--token T] [--client-id ID] …` */
-import { numberFlag, runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startPipedriveSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -18,8 +18,7 @@ export function run(argv: string[]): Promise<void> {
       '--auto-approve          OAuth authorize redirects at once, without the consent page',
     ],
     start: (flags) => {
-      const burst = numberFlag(flags.extra.burst, 'burst', 20);
-      if (!Number.isInteger(burst) || burst < 0) throw new Error('--burst must be a non-negative integer');
+      const burst = countFlag(flags.extra.burst, 'burst', 20);
       return startPipedriveSandbox({
         port: flags.port,
         host: flags.host,

@@ -1,5 +1,5 @@
 /** `switchboard sandbox pipeliner [--port 8484] [--users 200] [--seed 42] [--space fr_Acme] [--rate-limit 10] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startPipelinerSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -17,9 +17,7 @@ export function run(argv: string[]): Promise<void> {
       '--token T               the API key pair as user:password',
     ],
     start: (flags) => {
-      const calls = flags.extra['rate-limit'] === undefined ? 10 : Number(flags.extra['rate-limit']);
-      if (!Number.isInteger(calls) || calls < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const calls = countFlag(flags.extra['rate-limit'], 'rate-limit', 10);
       const [username, password] = flags.token?.split(':') ?? [];
       if (flags.token !== undefined && !password) throw new Error('--token must be user:password');
       return startPipelinerSandbox({

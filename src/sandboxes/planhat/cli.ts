@@ -1,5 +1,5 @@
 /** `switchboard sandbox planhat [--port 8585] [--users 200] [--seed 42] [--token T] [--rate-limit 200] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startPlanhatSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -10,9 +10,7 @@ export function run(argv: string[]): Promise<void> {
     options: { 'rate-limit': { type: 'string' } },
     help: ['--rate-limit N          calls per minute (default 200, with 150 a second; 0 = off)'],
     start: (flags) => {
-      const calls = flags.extra['rate-limit'] === undefined ? 200 : Number(flags.extra['rate-limit']);
-      if (!Number.isInteger(calls) || calls < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const calls = countFlag(flags.extra['rate-limit'], 'rate-limit', 200);
       return startPlanhatSandbox({
         port: flags.port,
         host: flags.host,

@@ -1,5 +1,5 @@
 /** `switchboard sandbox salesflare [--port 8686] [--users 200] [--seed 42] [--token KEY] [--rate-limit 10] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startSalesflareSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -13,9 +13,7 @@ export function run(argv: string[]): Promise<void> {
       '--token KEY             the API key',
     ],
     start: (flags) => {
-      const calls = flags.extra['rate-limit'] === undefined ? 10 : Number(flags.extra['rate-limit']);
-      if (!Number.isInteger(calls) || calls < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const calls = countFlag(flags.extra['rate-limit'], 'rate-limit', 10);
       return startSalesflareSandbox({
         port: flags.port,
         host: flags.host,

@@ -1,5 +1,5 @@
 /** `switchboard sandbox salesforce [--port 8484] [--users 200] [--seed 42] [--client-id ID] [--rotate] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startSalesforceSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -18,10 +18,7 @@ export function run(argv: string[]): Promise<void> {
       '--auto-approve          OAuth authorize redirects at once, without the consent page',
     ],
     start: (flags) => {
-      const daily =
-        flags.extra['daily-requests'] === undefined ? 15_000 : Number(flags.extra['daily-requests']);
-      if (!Number.isInteger(daily) || daily < 0)
-        throw new Error('--daily-requests must be a non-negative integer');
+      const daily = countFlag(flags.extra['daily-requests'], 'daily-requests', 15_000);
       return startSalesforceSandbox({
         port: flags.port,
         host: flags.host,

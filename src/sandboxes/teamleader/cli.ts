@@ -1,5 +1,5 @@
 /** `switchboard sandbox teamleader [--port 8291] [--users 120] [--seed 42] [--client-id ID] [--client-secret S] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startTeamleaderSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -16,9 +16,7 @@ export function run(argv: string[]): Promise<void> {
       '--auto-approve          OAuth authorize redirects at once, without the consent page',
     ],
     start: (flags) => {
-      const calls = flags.extra['rate-limit'] === undefined ? 200 : Number(flags.extra['rate-limit']);
-      if (!Number.isInteger(calls) || calls < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const calls = countFlag(flags.extra['rate-limit'], 'rate-limit', 200);
       return startTeamleaderSandbox({
         port: flags.port,
         host: flags.host,

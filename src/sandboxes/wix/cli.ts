@@ -1,5 +1,5 @@
 /** `switchboard sandbox wix [--port 8292] [--users 40] [--seed 42] [--client-id APP_ID] [--client-secret S] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startWixSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -15,9 +15,7 @@ export function run(argv: string[]): Promise<void> {
       '--client-id, --client-secret   the app id and app secret',
     ],
     start: (flags) => {
-      const calls = flags.extra['rate-limit'] === undefined ? 200 : Number(flags.extra['rate-limit']);
-      if (!Number.isInteger(calls) || calls < 0)
-        throw new Error('--rate-limit must be a non-negative integer');
+      const calls = countFlag(flags.extra['rate-limit'], 'rate-limit', 200);
       return startWixSandbox({
         port: flags.port,
         host: flags.host,

@@ -1,5 +1,5 @@
 /** `switchboard sandbox zohocrm [--port 8686] [--users 200] [--time-zone Asia/Kolkata] [--credits 5000] …` */
-import { runEmulatorCli } from '../kit/cli.ts';
+import { countFlag, runEmulatorCli } from '../kit/cli.ts';
 import { startZohoSandbox } from './index.ts';
 
 export function run(argv: string[]): Promise<void> {
@@ -18,9 +18,7 @@ export function run(argv: string[]): Promise<void> {
       '--auto-approve          OAuth authorize redirects at once, without the consent page',
     ],
     start: (flags) => {
-      const credits = flags.extra['credits'] === undefined ? 5000 : Number(flags.extra['credits']);
-      if (!Number.isInteger(credits) || credits < 0)
-        throw new Error('--credits must be a non-negative integer');
+      const credits = countFlag(flags.extra['credits'], 'credits', 5000);
       const timeZone = flags.extra['time-zone'] as string | undefined;
       if (timeZone !== undefined && !Intl.supportedValuesOf('timeZone').includes(timeZone))
         throw new Error('--time-zone must be an IANA time zone such as Europe/Berlin');
