@@ -1,6 +1,7 @@
 /**
  * `switchboard demo`: the server plus a seeded LeadSquared sandbox and a linked demo account, on embedded
- * defaults, so a new user can call the unified API at once. Prints ready-to-run commands.
+ * defaults, so a new user can call the unified API at once. Prints ready-to-run commands. `--crm a,b`
+ * also starts those CRM emulators and prints a link URL for each (see demo-crms.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { newToken } from '../crypto/tokens.ts';
 import { startLeadSquaredSandbox } from '../sandboxes/leadsquared/index.ts';
 import { startServer } from '../server.ts';
 import { ensureDataDir } from '../store/data-dir.ts';
+import { linkDemoCrms, startDemoCrms } from './demo-crms.ts';
 import { printBanner, stopOnSignals } from './serve.ts';
 
 const DEMO_TENANT = 'demo';
@@ -31,8 +33,10 @@ export async function run(argv: string[]): Promise<void> {
       'sandbox-port': { type: 'string', default: '8181' },
       users: { type: 'string', default: '5000' },
       seed: { type: 'string', default: '42' },
+      crm: { type: 'string', multiple: true, default: [] },
     },
   });
+  const crms = await startDemoCrms(values.crm.flatMap((v) => v.split(',')).filter(Boolean));
   const base = loadConfig();
   const sandbox = await startLeadSquaredSandbox({
     port: Number(values['sandbox-port']),
@@ -46,7 +50,7 @@ export async function run(argv: string[]): Promise<void> {
   const config = {
     ...base,
     apiToken: token,
-    allowedUpstreamOrigins: [...base.allowedUpstreamOrigins, sandbox.url],
+    allowedUpstreamOrigins: [...base.allowedUpstreamOrigins, sandbox.url, ...crms.map((c) => c.url)],
     // The demo's connect page offers its sandbox ("Sandbox 1") so that linking works without real keys.
     connectSandboxes: true,
   };
@@ -66,6 +70,7 @@ export async function run(argv: string[]): Promise<void> {
         context,
       });
 
+  const crmLines = await linkDemoCrms(server.url, token, crms);
   printBanner(server.url, server.databaseLocation, undefined);
   const auth = `-H "Authorization: Bearer ${token}"`;
   const q = `integrated_account_id=${account.id}`;
@@ -85,10 +90,18 @@ export async function run(argv: string[]): Promise<void> {
       `  curl -s ${auth} "${server.url}/proxy/teams?${q}"`,
       `  curl -s ${auth} "${server.url}/unified/user-directory/users/meta/list?${q}"`,
       '',
+      ...crmLines,
+      ...(crms.length > 0
+        ? [
+            `Once linked: curl -s ${auth} "${server.url}/integrated-account?tenant_id=demo-<crm>", then /unified/crm/users?integrated_account_id=…`,
+            '',
+          ]
+        : []),
     ].join('\n'),
   );
   stopOnSignals(async () => {
     await server.close();
     await sandbox.close();
+    await Promise.all(crms.map((crm) => crm.close()));
   });
 }

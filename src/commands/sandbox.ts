@@ -1,5 +1,13 @@
-/** `switchboard sandbox <vendor> [options]`: each vendor sandbox ships its own `cli.ts` with a `run(argv)`. */
-const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
+/**
+ * `switchboard sandbox <vendor> [options]`: each vendor sandbox ships its own `cli.ts` with a `run(argv)`;
+ * those built on the emulator kit also export `cli`, which the demo starts them with.
+ */
+import type { EmulatorCli } from '../sandboxes/kit/cli.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: each emulator's handle has its own shape
+type KitCli = EmulatorCli<any>;
+
+const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<void>; cli?: KitCli }>> = {
   leadsquared: () => import('../sandboxes/leadsquared/cli.ts'),
   hubspot: () => import('../sandboxes/hubspot/cli.ts'),
   onepagecrm: () => import('../sandboxes/onepagecrm/cli.ts'),
@@ -26,6 +34,14 @@ const sandboxes: Record<string, () => Promise<{ run(argv: string[]): Promise<voi
   capsule: () => import('../sandboxes/capsule/cli.ts'),
   highlevel: () => import('../sandboxes/highlevel/cli.ts'),
 };
+
+export const SANDBOX_NAMES = Object.keys(sandboxes);
+
+/** A kit emulator's command line by its slug (undefined for an unknown slug or LeadSquared's own CLI). */
+export async function sandboxCli(slug: string): Promise<KitCli | undefined> {
+  const load = sandboxes[slug];
+  return load ? (await load()).cli : undefined;
+}
 
 export async function run(argv: string[]): Promise<void> {
   const [vendor, ...rest] = argv;

@@ -143,10 +143,50 @@ export function untilSignal(): Promise<void> {
   });
 }
 
-export async function runEmulatorCli<H extends { url: string; close(): Promise<void> }>(
+/** A vendor emulator's command line (`run`), and the same emulator started from flags by other commands (the demo). */
+export interface EmulatorCli<H extends { url: string; close(): Promise<void> }> {
+  spec: EmulatorCliSpec<H>;
+  run(argv: string[]): Promise<void>;
+  /** Starts the emulator from `argv` (defaults for the rest) and describes it, without waiting for a signal. */
+  start(argv?: string[]): Promise<{ handle: H; banner: Banner }>;
+}
+
+export function emulatorCli<H extends { url: string; close(): Promise<void> }>(
+  spec: EmulatorCliSpec<H>,
+): EmulatorCli<H> {
+  return {
+    spec,
+    run: (argv) => runEmulatorCli(argv, spec),
+    async start(argv = []) {
+      const flags = parseEmulatorFlags(argv, spec);
+      if (!flags) throw new Error('--help is for the command line');
+      const handle = await spec.start(flags);
+      return { handle, banner: spec.banner(handle, flags) };
+    },
+  };
+}
+
+async function runEmulatorCli<H extends { url: string; close(): Promise<void> }>(
   argv: string[],
   spec: EmulatorCliSpec<H>,
 ): Promise<void> {
+  const flags = parseEmulatorFlags(argv, spec);
+  if (!flags) {
+    const help = [...COMMON_HELP, ...(spec.help ?? [])].map((l) => `  ${l}`).join('\n');
+    process.stdout.write(`usage: switchboard sandbox ${spec.slug} [options]\n\n${help}\n`);
+    return;
+  }
+  const handle = await spec.start(flags);
+  process.stdout.write(formatBanner(spec.name, handle.url, spec.banner(handle, flags)));
+  await untilSignal();
+  await handle.close();
+}
+
+/** The common, fault and vendor flags, checked; undefined for `--help`. */
+function parseEmulatorFlags<H extends { url: string; close(): Promise<void> }>(
+  argv: string[],
+  spec: EmulatorCliSpec<H>,
+): CommonFlags | undefined {
   const alias = spec.usersAlias ? { [spec.usersAlias]: { type: 'string' } as const } : {};
   const { values } = parseArgs({
     args: argv,
@@ -166,11 +206,7 @@ export async function runEmulatorCli<H extends { url: string; close(): Promise<v
       ...spec.options,
     },
   });
-  if (values.help) {
-    const help = [...COMMON_HELP, ...(spec.help ?? [])].map((l) => `  ${l}`).join('\n');
-    process.stdout.write(`usage: switchboard sandbox ${spec.slug} [options]\n\n${help}\n`);
-    return;
-  }
+  if (values.help) return undefined;
   const all = values as Record<string, string | boolean | undefined>;
   const usersValue = values.users ?? (spec.usersAlias ? all[spec.usersAlias] : undefined);
   const flags: CommonFlags = {
@@ -192,8 +228,5 @@ export async function runEmulatorCli<H extends { url: string; close(): Promise<v
   ] as const) {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer`);
   }
-  const handle = await spec.start(flags);
-  process.stdout.write(formatBanner(spec.name, handle.url, spec.banner(handle, flags)));
-  await untilSignal();
-  await handle.close();
+  return flags;
 }
