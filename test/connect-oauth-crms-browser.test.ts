@@ -75,7 +75,7 @@ describe.skipIf(browserMissing)('linking CRMs by OAuth in a browser', () => {
 
   beforeAll(async () => {
     const started = await Promise.all(cases.map((c) => c.start()));
-    cases.forEach((c, i) => vendors.set(c.integration, started[i]!));
+    for (const [i, c] of cases.entries()) vendors.set(c.integration, started[i]!);
     browser = await launchChromium();
     server = await startTestServer({
       SWITCHBOARD_ALLOW_UPSTREAM: started.map((v) => v.url).join(','),

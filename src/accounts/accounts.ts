@@ -7,12 +7,7 @@ import type { Keyring } from '../crypto/keyring.ts';
 import { SwitchboardError } from '../errors.ts';
 import { oauthTokenOf } from '../integrations/kit/auth.ts';
 import { getIntegration } from '../integrations/registry.ts';
-import {
-  type AccountContext,
-  basePathOf,
-  type IntegrationDefinition,
-  validationCall,
-} from '../integrations/types.ts';
+import { type AccountContext, type IntegrationDefinition, validationCall } from '../integrations/types.ts';
 import type { Db } from '../store/database.ts';
 import {
   type AccountStatus,
