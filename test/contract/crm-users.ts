@@ -2,13 +2,15 @@
  * The `crm/users` contract, the same checks for every CRM integration against its emulator over real HTTP:
  * a full walk returns every person exactly once across several pages; get by id; every filter and sort
  * (checked against the walk's own unified values, so the suite tests the engine and pushdown, not a second
- * copy of the mapping); `remote_data` equals the vendor record; a refused token leads to a refresh (OAuth)
+ * copy of the mapping); `remote_data` equals the vendor record; a second account links through the connect
+ * page (OAuth consent or the key form); a refused token leads to a refresh (OAuth)
  * or `needs_reauth` (keys); a vendor 429 is absorbed; a vendor error reaches the client in the envelope.
  *
  * An integration's test calls `crmUsersContract(fixture)`; its own edge cases (date formats, non-human
  * users, paging quirks) live beside it in its own test file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorize } from '../../src/sandboxes/kit/testing.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { walkPages } from '../support/unified.ts';
 import { finished } from '../sync-support.ts';
@@ -251,6 +253,22 @@ export function crmUsersContract(fixture: CrmUsersFixture): void {
       }
     });
 
+    it('links a second account through the connect page', async () => {
+      const linked = await linkThroughConnectPage(server, fixture.integration, vendor);
+      expect(linked.status, JSON.stringify(linked.body)).toBe(201);
+      const account = await server.request('GET', `/integrated-account/${linked.body.integrated_account_id}`);
+      expect(account.body).toMatchObject({ status: 'active', tenant_id: 'connect-page' });
+      expect(account.body.context.authentication_method).toBe(
+        'oauth' in vendor.context ? 'oauth2' : 'api_key',
+      );
+      const users = await server.request(
+        'GET',
+        `/unified/crm/users?integrated_account_id=${linked.body.integrated_account_id}&limit=${fixture.pageSize}`,
+      );
+      expect(users.status, users.text).toBe(200);
+      expect(users.body.result.length).toBeGreaterThan(0);
+    });
+
     it('refreshes an expired OAuth token once, or marks a refused key needs_reauth', async () => {
       await vendor.invalidateAccess();
       const before = vendor.refreshes?.() ?? 0;
@@ -266,4 +284,52 @@ export function crmUsersContract(fixture: CrmUsersFixture): void {
       }
     });
   });
+}
+
+/**
+ * Links an account as the hosted page does. OAuth: the link token carries the non-secret context (origin,
+ * deployment), then start → the emulator's consent page (answered "allow") → callback → the outcome; a
+ * grant without consent (client credentials) links at once. Keys: the page's fields come from
+ * `/connect/session` and are posted to `/connect/link`; the rest of the context rides on the link token.
+ */
+async function linkThroughConnectPage(
+  server: TestServer,
+  integration: string,
+  vendor: VendorUnderTest,
+): Promise<{ status: number; body: Row }> {
+  const call = async (method: string, path: string, token: string, body?: unknown) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Row };
+  };
+  const linkToken = async (context: Record<string, unknown>) => {
+    const created = await server.request('POST', '/link-token', {
+      tenant_id: 'connect-page',
+      integration,
+      context,
+    });
+    expect(created.status, created.text).toBe(201);
+    return created.body.link_token as string;
+  };
+  if ('oauth' in vendor.context) {
+    const { oauth: _token, ...context } = vendor.context;
+    const started = await call('POST', '/connect/oauth/start', await linkToken(context), { integration });
+    if (started.status === 201) return started;
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const back = await authorize(started.body.authorize_url, 'allow');
+    const callback = await fetch(back, { redirect: 'manual' });
+    expect(callback.status).toBe(303);
+    const handle = new URLSearchParams(callback.headers.get('location')!.split('#')[1]).get('oauth_result')!;
+    return call('GET', '/connect/oauth/result', handle);
+  }
+  const probe = await call('GET', '/connect/session', await linkToken({}));
+  const offered = (probe.body.integrations as Row[]).find((i) => i.name === integration)!;
+  const fieldNames = new Set((offered.fields as Row[]).map((f) => f.name as string));
+  const entered = Object.fromEntries(Object.entries(vendor.context).filter(([k]) => fieldNames.has(k)));
+  const preset = Object.fromEntries(Object.entries(vendor.context).filter(([k]) => !fieldNames.has(k)));
+  expect(Object.keys(entered).length, 'the page asks for the keys').toBeGreaterThan(0);
+  return call('POST', '/connect/link', await linkToken(preset), { integration, context: entered });
 }
