@@ -99,6 +99,27 @@ describe('OAuth refresh on one instance', () => {
     expect(forced.text + server.logs()).not.toContain(issued.refreshToken!);
   });
 
+  it('makes a call that arrives during a refresh wait for it instead of sending the stale token', async () => {
+    const { id } = await account(3600, 'mid-refresh');
+    hubspot.control.oauth.setSettings({ tokenLatencyMs: 400 });
+    try {
+      hubspot.control.oauth.expireAccessTokens();
+      const unauthorizedBefore = hubspot.control.stats().unauthorized;
+      const before = refreshes();
+      const list = () => server.request('GET', `/unified/crm/users?integrated_account_id=${id}&limit=2`);
+      const first = list();
+      // The first call has been refused and its refresh is waiting on the slow token endpoint.
+      await expect.poll(() => hubspot.control.stats().unauthorized).toBe(unauthorizedBefore + 1);
+      const second = await list();
+      expect(second.status, second.text).toBe(200);
+      expect((await first).status).toBe(200);
+      expect(hubspot.control.stats().unauthorized - unauthorizedBefore).toBe(1);
+      expect(refreshes() - before).toBe(1);
+    } finally {
+      hubspot.control.oauth.setSettings({ tokenLatencyMs: 0 });
+    }
+  });
+
   it('leaves a fresh token alone', async () => {
     const { id } = await account(3600, 'fresh');
     const before = refreshes();

@@ -81,6 +81,9 @@ export class TokenManager {
   async current(account: TokenAccount, kind: OAuth2Auth): Promise<OAuthToken> {
     const token = this.#freshest(account);
     if (!token) throw needsReauth(account.integration, 'the account has no OAuth access token');
+    // A refresh under way replaces this token: wait for it rather than spend a vendor call on a stale one.
+    const running = this.#inflight.get(account.accountId);
+    if (running) return running.catch(() => token);
     if (!this.#expiring(token, kind)) return token;
     if (!token.refresh_token && kind.grant !== 'client_credentials') return token;
     return this.refresh(account, kind, token.access_token, 'expiring');
