@@ -1,11 +1,11 @@
-/** `switchboard sandbox close [--port 8585] [--users 200] [--seed 42] [--token API_KEY] [--client-id ID] …` */
+/** `switchboard sandbox close [--port 8420] [--users 200] [--seed 42] [--token API_KEY] [--client-id ID] …` */
 import { countFlag, emulatorCli } from '../kit/cli.ts';
 import { startCloseSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'Close',
   slug: 'close',
-  defaults: { port: 8585, users: 200 },
+  defaults: { port: 8420, users: 200 },
   options: {
     'rate-limit': { type: 'string' },
     'auto-approve': { type: 'boolean' },

@@ -1,11 +1,11 @@
-/** `switchboard sandbox dynamics365 [--port 8585] [--users 200] [--org-url https://contoso.crm.dynamics.com] …` */
+/** `switchboard sandbox dynamics365 [--port 8421] [--users 200] [--org-url https://contoso.crm.dynamics.com] …` */
 import { countFlag, emulatorCli } from '../kit/cli.ts';
 import { startDynamicsSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'Dynamics 365',
   slug: 'dynamics365',
-  defaults: { port: 8585, users: 200 },
+  defaults: { port: 8421, users: 200 },
   options: {
     'org-url': { type: 'string' },
     'rate-limit': { type: 'string' },

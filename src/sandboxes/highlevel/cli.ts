@@ -1,11 +1,11 @@
-/** `switchboard sandbox highlevel [--port 8686] [--users 200] [--seed 42] [--token T] [--client-id ID] …` */
+/** `switchboard sandbox highlevel [--port 8422] [--users 200] [--seed 42] [--token T] [--client-id ID] …` */
 import { countFlag, emulatorCli } from '../kit/cli.ts';
 import { startHighLevelSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'HighLevel',
   slug: 'highlevel',
-  defaults: { port: 8686, users: 200 },
+  defaults: { port: 8422, users: 200 },
   options: {
     'rate-limit': { type: 'string' },
     'auto-approve': { type: 'boolean' },

@@ -1,11 +1,11 @@
-/** `switchboard sandbox nutshell [--port 8287] [--users 60] [--seed 42] [--token API_KEY] [--no-rate-limit] …` */
+/** `switchboard sandbox nutshell [--port 8423] [--users 60] [--seed 42] [--token API_KEY] [--no-rate-limit] …` */
 import { emulatorCli } from '../kit/cli.ts';
 import { startNutshellSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'Nutshell',
   slug: 'nutshell',
-  defaults: { port: 8287, users: 60 },
+  defaults: { port: 8423, users: 60 },
   options: { 'no-rate-limit': { type: 'boolean' } },
   help: [
     '--token KEY             the API key',

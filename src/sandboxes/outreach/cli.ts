@@ -1,11 +1,11 @@
-/** `switchboard sandbox outreach [--port 8286] [--users 200] [--seed 42] [--client-id ID] …` */
+/** `switchboard sandbox outreach [--port 8424] [--users 200] [--seed 42] [--client-id ID] …` */
 import { emulatorCli } from '../kit/cli.ts';
 import { startOutreachSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'Outreach',
   slug: 'outreach',
-  defaults: { port: 8286, users: 200 },
+  defaults: { port: 8424, users: 200 },
   options: { 'auto-approve': { type: 'boolean' } },
   help: ['--auto-approve          OAuth authorize redirects at once, without the consent page'],
   start: (flags) =>

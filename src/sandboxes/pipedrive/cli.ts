@@ -1,11 +1,11 @@
-/** `switchboard sandbox pipedrive [--port 8484] [--users 200] [--seed 42] [--token T] [--client-id ID] …` */
+/** `switchboard sandbox pipedrive [--port 8425] [--users 200] [--seed 42] [--token T] [--client-id ID] …` */
 import { countFlag, emulatorCli } from '../kit/cli.ts';
 import { startPipedriveSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'Pipedrive',
   slug: 'pipedrive',
-  defaults: { port: 8484, users: 200 },
+  defaults: { port: 8425, users: 200 },
   options: {
     burst: { type: 'string' },
     'api-domain': { type: 'string' },

@@ -1,11 +1,11 @@
-/** `switchboard sandbox pipeliner [--port 8484] [--users 200] [--seed 42] [--space fr_Acme] [--rate-limit 10] …` */
+/** `switchboard sandbox pipeliner [--port 8426] [--users 200] [--seed 42] [--space fr_Acme] [--rate-limit 10] …` */
 import { countFlag, emulatorCli } from '../kit/cli.ts';
 import { startPipelinerSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'Pipeliner',
   slug: 'pipeliner',
-  defaults: { port: 8484, users: 200 },
+  defaults: { port: 8426, users: 200 },
   options: {
     space: { type: 'string' },
     'rate-limit': { type: 'string' },

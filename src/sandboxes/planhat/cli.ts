@@ -1,11 +1,11 @@
-/** `switchboard sandbox planhat [--port 8585] [--users 200] [--seed 42] [--token T] [--rate-limit 200] …` */
+/** `switchboard sandbox planhat [--port 8427] [--users 200] [--seed 42] [--token T] [--rate-limit 200] …` */
 import { countFlag, emulatorCli } from '../kit/cli.ts';
 import { startPlanhatSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'Planhat',
   slug: 'planhat',
-  defaults: { port: 8585, users: 200 },
+  defaults: { port: 8427, users: 200 },
   options: { 'rate-limit': { type: 'string' } },
   help: ['--rate-limit N          calls per minute (default 200, with 150 a second; 0 = off)'],
   start: (flags) => {

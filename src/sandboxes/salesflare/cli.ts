@@ -1,11 +1,11 @@
-/** `switchboard sandbox salesflare [--port 8686] [--users 200] [--seed 42] [--token KEY] [--rate-limit 10] …` */
+/** `switchboard sandbox salesflare [--port 8428] [--users 200] [--seed 42] [--token KEY] [--rate-limit 10] …` */
 import { countFlag, emulatorCli } from '../kit/cli.ts';
 import { startSalesflareSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'Salesflare',
   slug: 'salesflare',
-  defaults: { port: 8686, users: 200 },
+  defaults: { port: 8428, users: 200 },
   options: { 'rate-limit': { type: 'string' } },
   help: [
     '--rate-limit N          calls per second per API key (default 10; 0 = off)',

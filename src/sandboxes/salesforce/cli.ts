@@ -1,11 +1,11 @@
-/** `switchboard sandbox salesforce [--port 8484] [--users 200] [--seed 42] [--client-id ID] [--rotate] …` */
+/** `switchboard sandbox salesforce [--port 8429] [--users 200] [--seed 42] [--client-id ID] [--rotate] …` */
 import { countFlag, emulatorCli } from '../kit/cli.ts';
 import { startSalesforceSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'Salesforce',
   slug: 'salesforce',
-  defaults: { port: 8484, users: 200 },
+  defaults: { port: 8429, users: 200 },
   options: {
     'daily-requests': { type: 'string' },
     rotate: { type: 'boolean' },

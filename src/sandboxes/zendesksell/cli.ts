@@ -1,11 +1,11 @@
-/** `switchboard sandbox zendesksell [--port 8285] [--users 200] [--seed 42] [--token T] [--client-id ID] …` */
+/** `switchboard sandbox zendesksell [--port 8430] [--users 200] [--seed 42] [--token T] [--client-id ID] …` */
 import { emulatorCli } from '../kit/cli.ts';
 import { startZendeskSellSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'Zendesk Sell',
   slug: 'zendesksell',
-  defaults: { port: 8285, users: 200 },
+  defaults: { port: 8430, users: 200 },
   options: { 'auto-approve': { type: 'boolean' } },
   help: ['--auto-approve          OAuth authorize redirects at once, without the consent page'],
   start: (flags) =>

@@ -1,11 +1,11 @@
-/** `switchboard sandbox zohocrm [--port 8686] [--users 200] [--time-zone Asia/Kolkata] [--credits 5000] …` */
+/** `switchboard sandbox zohocrm [--port 8431] [--users 200] [--time-zone Asia/Kolkata] [--credits 5000] …` */
 import { countFlag, emulatorCli } from '../kit/cli.ts';
 import { startZohoSandbox } from './index.ts';
 
 export const cli = emulatorCli({
   name: 'Zoho CRM',
   slug: 'zohocrm',
-  defaults: { port: 8686, users: 200 },
+  defaults: { port: 8431, users: 200 },
   options: {
     'time-zone': { type: 'string' },
     credits: { type: 'string' },
